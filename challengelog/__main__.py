@@ -1,0 +1,3 @@
+from challengelog.cli import main
+
+main()

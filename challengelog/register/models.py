@@ -1,0 +1,245 @@
+"""The register: partnerships, their canonical lists of names, challenges and their timelines.
+
+Text as recorded is kept verbatim beside every canonical name and never replaced by it.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.text import slugify
+
+# Top-level paths the product uses itself: a partnership may not take one as its slug.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "api",
+        "log",
+        "static",
+        "media",
+        "accounts",
+        "account",
+        "staff",
+        "login",
+        "logout",
+        "signin",
+        "sign-in",
+        "signout",
+        "sign-out",
+        "accessibility",
+        "help",
+        "about",
+        "health",
+        "healthz",
+        "robots.txt",
+        "favicon.ico",
+        "search",
+        "dashboard",
+        "import",
+        "export",
+        "settings",
+        "users",
+        "me",
+        "home",
+        "work",
+    }
+)
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            f"“{value}” is used by the product itself; choose another short name.",
+            code="reserved",
+        )
+
+
+class Partnership(models.Model):
+    """A safeguarding board or partnership: every record belongs to one."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lower-case letters, digits and hyphens."),
+            validate_slug_not_reserved,
+        ],
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def name_from_slug(slug: str) -> str:
+        return slug.replace("-", " ").title()
+
+    def clean(self) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)
+
+
+class CanonicalName(models.Model):
+    """One entry of a canonical list, with every spelling seen for it (its aliases)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    name = models.CharField(max_length=300)
+    aliases = models.JSONField(default=list, blank=True)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def spellings(self) -> list[str]:
+        return [self.name, *[a for a in self.aliases if a != self.name]]
+
+    def add_alias(self, spelling: str) -> bool:
+        if spelling and spelling != self.name and spelling not in self.aliases:
+            self.aliases = [*self.aliases, spelling]
+            return True
+        return False
+
+
+class Agency(CanonicalName):
+    """A partner organisation (or a body of the partnership itself) that challenges go to."""
+
+    class Meta(CanonicalName.Meta):
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="agency_unique_name")
+        ]
+
+
+class Forum(CanonicalName):
+    """Where a challenge was raised: a meeting or group, or a source of another kind."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", "Meeting or group"
+        AUDIT = "audit", "Audit"
+        REPORT = "report", "Report"
+        DATASET = "dataset", "Dataset"
+        WORKSHOP = "workshop", "Workshop or review"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MEETING)
+
+    class Meta(CanonicalName.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="forum_unique_name")
+        ]
+
+
+class Raiser(CanonicalName):
+    """Who raised a challenge: a role or a group ("Independent Chair", "M&E Group members")."""
+
+    class Meta(CanonicalName.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="raiser_unique_name")
+        ]
+
+
+_REFERENCE_NUMBER = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+
+
+def reference_sort_key(reference: str) -> int:
+    """The number at the end of a reference ("148", "CL-007"), for ordering; 0 when none."""
+    match = _REFERENCE_NUMBER.match(reference or "")
+    return int(match.group("number")) if match else 0
+
+
+class Challenge(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ASSURED = "assured", "Assured"
+        NOT_ASSURED = "not_assured", "Closed, not assured"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Risk(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        NOT_RECORDED = "not_recorded", "Not recorded"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="challenges"
+    )
+    reference = models.CharField(max_length=40)
+    reference_number = models.PositiveIntegerField(default=0, editable=False)
+    date_raised = models.DateField(null=True, blank=True)
+
+    forum = models.ForeignKey(Forum, null=True, blank=True, on_delete=models.RESTRICT)
+    meeting_as_recorded = models.CharField(max_length=500, blank=True)
+    raised_by = models.ForeignKey(Raiser, null=True, blank=True, on_delete=models.RESTRICT)
+    raised_by_as_recorded = models.CharField(max_length=500, blank=True)
+    agencies = models.ManyToManyField(Agency, blank=True, related_name="challenges")
+    to_all_partners = models.BooleanField(
+        default=False, help_text="Addressed to every member agency of the partnership."
+    )
+    to_as_recorded = models.CharField(max_length=500, blank=True)
+
+    text = models.TextField("challenge")
+    risk = models.CharField(max_length=20, choices=Risk.choices, default=Risk.NOT_RECORDED)
+    risk_as_recorded = models.CharField(max_length=20, blank=True)
+    action = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    date_resolved = models.DateField(null=True, blank=True)
+
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date_raised", "-reference_number", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "reference"], name="challenge_unique_reference"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "-date_raised", "-reference_number"]),
+            models.Index(fields=["partnership", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.reference_number = reference_sort_key(self.reference)
+        super().save(*args, **kwargs)
+
+    @property
+    def resolved(self) -> bool:
+        return self.status == self.Status.ASSURED
+
+    @property
+    def risk_flag(self) -> bool | None:
+        return {self.Risk.YES: True, self.Risk.NO: False}.get(self.risk)
+
+
+class ProgressUpdate(models.Model):
+    """One entry in a challenge's timeline. Imported progress has no date: it was never recorded."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(null=True, blank=True, help_text="Empty when not recorded.")
+    text = models.TextField()
+    author = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=200, blank=True)
+    imported = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date or 'date not recorded'}: {self.text[:60]}"

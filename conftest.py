@@ -1,0 +1,43 @@
+"""Shared fixtures: the seed log and an installation holding it."""
+
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+SEED_NAME = "southampton-lscb-challenge-log-2013-2017.txt"
+
+
+@pytest.fixture(autouse=True)
+def _var_dir(tmp_path, settings):
+    settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture(scope="session")
+def seed_bytes() -> bytes:
+    return files("challengelog.demo").joinpath(SEED_NAME).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def seed_rows(seed_bytes) -> list[list[str]]:
+    """The seed's data rows, cells as written: the file itself, read the simplest way."""
+    lines = [line for line in seed_bytes.decode("utf-8").split("\n") if "\t" in line]
+    return [line.rstrip("\r").split("\t") for line in lines[1:]]
+
+
+@pytest.fixture
+def seed_path(tmp_path, seed_bytes) -> Path:
+    path = tmp_path / SEED_NAME
+    path.write_bytes(seed_bytes)
+    return path
+
+
+@pytest.fixture
+def seeded(db, seed_path):
+    from challengelog.importing.services import import_file
+
+    report = import_file(
+        path=seed_path, partnership="southampton", partnership_name="Southampton LSCB"
+    )
+    assert report.ok, report.problems
+    return report
