@@ -89,6 +89,7 @@ class CanonicalName(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
     name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, help_text="Its short name in web addresses.")
     aliases = models.JSONField(default=list, blank=True)
     retired = models.BooleanField(default=False)
 
@@ -98,6 +99,26 @@ class CanonicalName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.free_slug()
+        super().save(*args, **kwargs)
+
+    def free_slug(self) -> str:
+        """A slug from the name, unique within the partnership ("police", "police-2")."""
+        base = slugify(self.name)[:100] or "entry"
+        taken = set(
+            type(self)
+            .objects.filter(partnership_id=self.partnership_id, slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
 
     @property
     def spellings(self) -> list[str]:
@@ -116,7 +137,8 @@ class Agency(CanonicalName):
     class Meta(CanonicalName.Meta):
         verbose_name_plural = "agencies"
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "name"], name="agency_unique_name")
+            models.UniqueConstraint(fields=["partnership", "name"], name="agency_unique_name"),
+            models.UniqueConstraint(fields=["partnership", "slug"], name="agency_unique_slug"),
         ]
 
 
@@ -135,7 +157,8 @@ class Forum(CanonicalName):
 
     class Meta(CanonicalName.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "name"], name="forum_unique_name")
+            models.UniqueConstraint(fields=["partnership", "name"], name="forum_unique_name"),
+            models.UniqueConstraint(fields=["partnership", "slug"], name="forum_unique_slug"),
         ]
 
 
@@ -144,7 +167,8 @@ class Raiser(CanonicalName):
 
     class Meta(CanonicalName.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "name"], name="raiser_unique_name")
+            models.UniqueConstraint(fields=["partnership", "name"], name="raiser_unique_name"),
+            models.UniqueConstraint(fields=["partnership", "slug"], name="raiser_unique_slug"),
         ]
 
 

@@ -1,8 +1,11 @@
 """Reads of the register. Querysets, with what their callers need fetched in few queries."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from challengelog.register.models import Challenge, Partnership, ProgressUpdate
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from challengelog.register.models import Agency, Challenge, Partnership, ProgressUpdate
 
 
 def challenges_for_export(partnership: Partnership) -> QuerySet[Challenge]:
@@ -39,3 +42,117 @@ def partnership_slug(given: str | None) -> str:
     raise PartnershipNotChosen(
         "this installation holds several partnerships: choose one with --partnership SLUG"
     )
+
+
+PAGE_SIZE = 50
+COUNT_LIMIT = 10_000
+
+
+class BadCursor(ValueError):
+    pass
+
+
+@dataclass
+class Page:
+    rows: list
+    count: int
+    count_capped: bool
+    next_cursor: str | None
+    previous_cursor: str | None
+
+    @property
+    def count_label(self) -> str:
+        if self.count_capped:
+            return f"More than {self.count:,} challenges"
+        return f"{self.count:,} challenge{'' if self.count == 1 else 's'}"
+
+
+def _cursor(challenge: Challenge) -> str:
+    date = challenge.date_raised.isoformat() if challenge.date_raised else "none"
+    return f"{date}.{challenge.reference_number}.{challenge.pk}"
+
+
+def _read_cursor(text: str) -> tuple[dt.date | None, int, int]:
+    try:
+        date, number, pk = text.split(".")
+        return (None if date == "none" else dt.date.fromisoformat(date), int(number), int(pk))
+    except ValueError:
+        raise BadCursor(text) from None
+
+
+def _after(date, number, pk) -> Q:
+    """Rows that come after (date, number, pk) in the log's order: newest first, undated last."""
+    tail = Q(reference_number__lt=number) | Q(reference_number=number, pk__lt=pk)
+    if date is None:
+        return Q(date_raised__isnull=True) & tail
+    return Q(date_raised__lt=date) | Q(date_raised=date) & tail | Q(date_raised__isnull=True)
+
+
+def _before(date, number, pk) -> Q:
+    tail = Q(reference_number__gt=number) | Q(reference_number=number, pk__gt=pk)
+    if date is None:
+        return Q(date_raised__isnull=False) | Q(date_raised__isnull=True) & tail
+    return Q(date_raised__gt=date) | Q(date_raised=date) & tail
+
+
+NEWEST_FIRST = [F("date_raised").desc(nulls_last=True), "-reference_number", "-pk"]
+OLDEST_FIRST = [F("date_raised").asc(nulls_first=True), "reference_number", "pk"]
+
+
+def log_page(queryset: QuerySet[Challenge], *, after: str = "", before: str = "") -> Page:
+    """One page of the log, newest first, by keyset: the cost of a page does not grow with
+    how far into the log it is. Raises BadCursor for a page link that cannot be read."""
+    count = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    rows_qs = queryset.select_related("forum", "raised_by").prefetch_related("agencies")
+    if before:
+        rows = list(
+            rows_qs.filter(_before(*_read_cursor(before))).order_by(*OLDEST_FIRST)[: PAGE_SIZE + 1]
+        )
+        has_previous = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE][::-1]
+        has_next = True
+    else:
+        if after:
+            rows_qs = rows_qs.filter(_after(*_read_cursor(after)))
+        rows = list(rows_qs.order_by(*NEWEST_FIRST)[: PAGE_SIZE + 1])
+        has_next = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+        has_previous = bool(after)
+    return Page(
+        rows=rows,
+        count=min(count, COUNT_LIMIT),
+        count_capped=count > COUNT_LIMIT,
+        next_cursor=_cursor(rows[-1]) if rows and has_next else None,
+        previous_cursor=_cursor(rows[0]) if rows and has_previous else None,
+    )
+
+
+def challenge_detail(partnership: Partnership, reference: str) -> Challenge:
+    return (
+        Challenge.objects.select_related("forum", "raised_by")
+        .prefetch_related(
+            "agencies",
+            Prefetch("updates", queryset=ProgressUpdate.objects.order_by("position", "id")),
+        )
+        .get(partnership=partnership, reference=reference)
+    )
+
+
+def entries_with_counts(model, partnership: Partnership) -> QuerySet:
+    """Agencies, forums or raisers of a partnership, each with its challenges counted."""
+    relation = "challenges" if model is Agency else "challenge"
+    return (
+        model.objects.filter(partnership=partnership)
+        .annotate(
+            total=Count(relation, distinct=True),
+            open=Count(relation, filter=Q(**{f"{relation}__status": "open"}), distinct=True),
+        )
+        .order_by("-total", "name")
+    )
+
+
+def status_counts(queryset: QuerySet[Challenge]) -> dict[str, int]:
+    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+    out = {status: counts.get(status, 0) for status, _ in Challenge.Status.choices}
+    out["total"] = sum(out.values())
+    return out

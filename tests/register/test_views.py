@@ -1,6 +1,19 @@
-import pytest
+"""The log's pages: filters, search, keyset pagination, and a bounded number of queries."""
 
-from challengelog.register.models import Partnership
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from challengelog.register import selectors
+from challengelog.register.models import Challenge, Partnership
+
+
+def _refs(response) -> list[str]:
+    return re.findall(
+        r'href="/southampton/log/([^/"]+)/"><span class="govuk-visually-hidden">', response.text
+    )
 
 
 def test_log_redirects_to_the_only_partnership(seeded, client):
@@ -11,6 +24,7 @@ def test_log_redirects_to_the_only_partnership(seeded, client):
     assert page.status_code == 200
     assert "Southampton LSCB" in page.text
     assert "Safety in Southampton&#x27;s tower blocks raised." in page.text
+    assert "148 challenges." in page.text
 
 
 def test_log_lists_partnerships_when_there_are_several(seeded, client):
@@ -22,5 +36,138 @@ def test_log_lists_partnerships_when_there_are_several(seeded, client):
 
 
 @pytest.mark.django_db
-def test_unknown_partnership_is_not_found(client):
+def test_unknown_partnership_and_challenge_are_not_found(client, seeded):
     assert client.get("/nowhere/log/").status_code == 404
+    assert client.get("/southampton/log/9999/").status_code == 404
+    assert client.get("/southampton/log/agencies/no-such-agency/").status_code == 404
+
+
+def test_first_page_is_newest_first_and_pages_follow_by_keyset(seeded, client):
+    first = client.get("/southampton/log/")
+    refs = _refs(first)
+    assert len(refs) == selectors.PAGE_SIZE == 50
+    assert refs[:3] == ["144", "148", "147"]
+    next_link = re.search(r'href="\?(after=[^"]+)" rel="next"', first.text).group(1)
+    second = client.get(f"/southampton/log/?{next_link}")
+    assert _refs(second)[0] == "98"
+    seen = refs + _refs(second)
+    third = client.get(
+        "/southampton/log/?" + re.search(r'href="\?(after=[^"]+)" rel="next"', second.text).group(1)
+    )
+    seen += _refs(third)
+    assert sorted(seen, key=int) == [str(n) for n in range(1, 149)]
+    assert 'rel="next"' not in third.text
+    previous = re.search(r'href="\?(before=[^"]+)" rel="prev"', third.text).group(1)
+    assert _refs(client.get(f"/southampton/log/?{previous}")) == _refs(second)
+
+
+def test_filters_combine_and_show_as_removable(seeded, client):
+    response = client.get("/southampton/log/?q=attendance&status=open&risk=yes")
+    assert _refs(response) == ["137", "131", "108", "99"]
+    assert "4 challenges match these filters." in response.text
+    assert (
+        'href="?status=open&amp;risk=yes">Remove <span class="govuk-visually-hidden">filter '
+        "</span>Search: attendance" in response.text
+    )
+    assert 'href="?q=attendance&amp;risk=yes"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("agency=children-and-families-service&year=2014", ["46", "30", "29", "27"]),
+        (
+            "forum=single-agency-report&risk=not_recorded",
+            ["25", "21", "20", "19", "17", "11", "10", "9", "8", "7", "5", "2"],
+        ),
+        ("raised_by=designated-doctor", ["96"]),
+        ("agency=all-partners&status=open", ["138", "81"]),
+        ("risk=no", ["140"]),
+        ("status=open&year=2017&q=zebra", []),
+    ],
+)
+def test_each_filter(seeded, client, query, expected):
+    assert _refs(client.get(f"/southampton/log/?{query}")) == expected
+
+
+def test_bad_filters_are_named_and_ignored(seeded, client):
+    response = client.get("/southampton/log/?agency=nobody&year=1066&after=garbage")
+    assert response.status_code == 200
+    assert (
+        "Agency challenged: Choose a agency challenged from the list" in response.text
+        or "Choose an agency" in response.text
+    )
+    assert "Choose a year in which the log has challenges" in response.text
+    assert "That page link could not be read" in response.text
+    assert len(_refs(response)) == 50
+
+
+def test_challenge_page_shows_every_field_and_the_timeline(seeded, client):
+    response = client.get("/southampton/log/84/")
+    text = response.text
+    for expected in (
+        "Challenge 84",
+        "9 December 2015",
+        "MET Group",
+        "MET group members",
+        "Police/Barnardos",
+        "Barnardos",
+        "Police",
+        "Yes",
+        "Assured",
+        "Commissioning have held a contract monitoring meeting",
+        "Date not recorded",
+        "Chair of MET Group to speak with",
+    ):
+        assert expected in text, expected
+
+
+def test_entry_pages_list_with_counts(seeded, client):
+    index = client.get("/southampton/log/agencies/")
+    assert "Children and Families Service" in index.text
+    assert "8 challenges addressed to all partners" in index.text
+    page = client.get("/southampton/log/agencies/children-and-families-service/")
+    assert "26 challenges: 7 open, 19 assured." in page.text
+    assert "“Children &amp; Families Service”" in page.text
+    assert len(_refs(page)) == 26
+    meetings = client.get("/southampton/log/meetings/single-agency-report/")
+    assert len(_refs(meetings)) == 12
+    raisers = client.get("/southampton/log/raised-by/independent-chair/?status=open")
+    assert _refs(raisers) == []
+
+
+def test_count_is_capped_above_ten_thousand(seeded, monkeypatch, client):
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 100)
+    assert "More than 100 challenges." in client.get("/southampton/log/").text
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/southampton/log/",
+        "/southampton/log/?q=attendance&status=assured",
+        "/southampton/log/agencies/children-and-families-service/",
+        "/southampton/log/84/",
+        "/southampton/log/agencies/",
+    ],
+)
+def test_queries_per_page_do_not_grow_with_the_rows(seeded, client, url):
+    few = _queries(client, url)
+    partnership = Partnership.objects.get()
+    agency = partnership.agency_set.get(slug="children-and-families-service")
+    for n in range(60):
+        challenge = Challenge.objects.create(
+            partnership=partnership,
+            reference=str(1000 + n),
+            text=f"attendance {n}",
+            status="assured",
+        )
+        challenge.agencies.add(agency)
+        challenge.updates.create(text="progress", position=1)
+    assert _queries(client, url) == few

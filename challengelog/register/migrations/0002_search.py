@@ -123,9 +123,15 @@ def backwards(apps, schema_editor):
         for fn in ("on_update()", "on_challenge()", "on_delete()", "refresh(bigint)"):
             schema_editor.execute(f"DROP FUNCTION register_challenge_search_{fn} CASCADE")
     else:
-        for name in ("challenge_fts_insert", "challenge_fts_update", "challenge_fts_delete",
-                     "progress_fts_insert", "progress_fts_update", "progress_fts_delete",
-                     "progress_fts_move"):
+        for name in (
+            "challenge_fts_insert",
+            "challenge_fts_update",
+            "challenge_fts_delete",
+            "progress_fts_insert",
+            "progress_fts_update",
+            "progress_fts_delete",
+            "progress_fts_move",
+        ):
             schema_editor.execute(f"DROP TRIGGER register_{name}")
         schema_editor.execute("DROP TABLE register_challenge_fts")
 

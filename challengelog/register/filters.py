@@ -1,0 +1,117 @@
+"""The log's filters: read from the query string, checked, and shown back as removable
+choices. Every combination is a plain shareable URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import Max, Min, QuerySet
+
+from challengelog.register.models import Agency, Challenge, Forum, Partnership, Raiser
+from challengelog.register.search import search
+
+ALL_PARTNERS = "all-partners"
+
+
+class LogFilters(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    agency = forms.ChoiceField(required=False, label="Agency challenged")
+    forum = forms.ChoiceField(required=False, label="Meeting or source")
+    raised_by = forms.ChoiceField(required=False, label="Raised by")
+    status = forms.ChoiceField(required=False, label="Status")
+    year = forms.ChoiceField(required=False, label="Year raised")
+    risk = forms.ChoiceField(required=False, label="Risk")
+
+    def __init__(self, data, *, partnership: Partnership):
+        super().__init__(data)
+        self.partnership = partnership
+        self.entries = {
+            "agency": list(Agency.objects.filter(partnership=partnership).only("name", "slug")),
+            "forum": list(Forum.objects.filter(partnership=partnership).only("name", "slug")),
+            "raised_by": list(Raiser.objects.filter(partnership=partnership).only("name", "slug")),
+        }
+        for name, entries in self.entries.items():
+            choices = [("", "Any")]
+            if name == "agency":
+                choices.append((ALL_PARTNERS, "All partners (addressed to every agency)"))
+            choices += [(e.slug, e.name) for e in entries]
+            self.fields[name].choices = choices
+        self.fields["status"].choices = [("", "Any"), *Challenge.Status.choices]
+        self.fields["risk"].choices = [("", "Any"), *Challenge.Risk.choices]
+        span = Challenge.objects.filter(partnership=partnership).aggregate(
+            first=Min("date_raised"), last=Max("date_raised")
+        )
+        years = range(span["last"].year, span["first"].year - 1, -1) if span["first"] else range(0)
+        self.fields["year"].choices = [("", "Any"), *[(str(y), str(y)) for y in years]]
+        self.fields["year"].error_messages["invalid_choice"] = (
+            "Choose a year in which the log has challenges"
+        )
+        for name in ("agency", "forum", "raised_by", "status", "risk"):
+            label = self.fields[name].label.lower()
+            self.fields[name].error_messages["invalid_choice"] = f"Choose a {label} from the list"
+
+    def values(self) -> dict[str, str]:
+        """The valid filters given, in field order; invalid ones are left out."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name not in self.errors and self.cleaned_data.get(name)
+        }
+
+    def label(self, name: str, value: str) -> str:
+        return dict(self.fields[name].choices).get(value, value)
+
+
+@dataclass
+class ActiveFilter:
+    name: str
+    label: str
+    value: str
+    remove_url: str
+
+
+def active_filters(form: LogFilters, values: dict[str, str]) -> list[ActiveFilter]:
+    out = []
+    for name, value in values.items():
+        rest = {k: v for k, v in values.items() if k != name}
+        display = value if name == "q" else form.label(name, value)
+        out.append(
+            ActiveFilter(
+                name, form.fields[name].label, display, "?" + urlencode(rest) if rest else "?"
+            )
+        )
+    return out
+
+
+def apply(queryset: QuerySet, form: LogFilters, values: dict[str, str]) -> QuerySet:
+    slugs = {name: {e.slug: e.pk for e in entries} for name, entries in form.entries.items()}
+    if "agency" in values:
+        if values["agency"] == ALL_PARTNERS:
+            queryset = queryset.filter(to_all_partners=True)
+        else:
+            through = Challenge.agencies.through.objects.filter(
+                agency_id=slugs["agency"][values["agency"]]
+            )
+            queryset = queryset.filter(pk__in=through.values("challenge_id"))
+    if "forum" in values:
+        queryset = queryset.filter(forum_id=slugs["forum"][values["forum"]])
+    if "raised_by" in values:
+        queryset = queryset.filter(raised_by_id=slugs["raised_by"][values["raised_by"]])
+    if "status" in values:
+        queryset = queryset.filter(status=values["status"])
+    if "risk" in values:
+        queryset = queryset.filter(risk=values["risk"])
+    if "year" in values:
+        queryset = queryset.filter(date_raised__year=int(values["year"]))
+    if "q" in values:
+        queryset = search(queryset, values["q"])
+    return queryset
+
+
+def query_string(values: dict[str, str], **extra) -> str:
+    return urlencode({**values, **{k: v for k, v in extra.items() if v}})
