@@ -13,7 +13,11 @@ $(BIN)/challengelog: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(BIN)/challengelog
+# axe-core for the accessibility checks of the browser tests; without npm they skip.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; fi
+
+setup: $(BIN)/challengelog node_modules/axe-core/axe.min.js
 
 run: setup
 	$(BIN)/challengelog migrate --noinput

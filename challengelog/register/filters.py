@@ -3,11 +3,13 @@ choices. Every combination is a plain shareable URL."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Max, Min, QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from challengelog.register.models import Agency, Challenge, Forum, Partnership, Raiser
 from challengelog.register.search import search
@@ -40,10 +42,11 @@ class LogFilters(forms.Form):
             self.fields[name].choices = choices
         self.fields["status"].choices = [("", "Any"), *Challenge.Status.choices]
         self.fields["risk"].choices = [("", "Any"), *Challenge.Risk.choices]
-        span = Challenge.objects.filter(partnership=partnership).aggregate(
-            first=Min("date_raised"), last=Max("date_raised")
-        )
-        years = range(span["last"].year, span["first"].year - 1, -1) if span["first"] else range(0)
+        # Two ordered look-ups, each one step along the log's index.
+        dated = Challenge.objects.filter(partnership=partnership, date_raised__isnull=False)
+        first = dated.order_by("sort_date").values_list("sort_date", flat=True).first()
+        last = dated.order_by("-sort_date").values_list("sort_date", flat=True).first()
+        years = range(last.year, first.year - 1, -1) if first else range(0)
         self.fields["year"].choices = [("", "Any"), *[(str(y), str(y)) for y in years]]
         self.fields["year"].error_messages["invalid_choice"] = (
             "Choose a year in which the log has challenges"
@@ -94,10 +97,14 @@ def apply(queryset: QuerySet, form: LogFilters, values: dict[str, str]) -> Query
         if values["agency"] == ALL_PARTNERS:
             queryset = queryset.filter(to_all_partners=True)
         else:
-            through = Challenge.agencies.through.objects.filter(
-                agency_id=slugs["agency"][values["agency"]]
+            # As in search: walk the log in page order and test each row, so a page of a
+            # much-challenged agency stops after fifty rows rather than sorting them all.
+            sql = (
+                '+"register_challenge"."id" IN (SELECT challenge_id FROM '
+                "register_challenge_agencies WHERE agency_id = %s)"
             )
-            queryset = queryset.filter(pk__in=through.values("challenge_id"))
+            agency_id = slugs["agency"][values["agency"]]
+            queryset = queryset.filter(RawSQL(sql, [agency_id], output_field=BooleanField()))
     if "forum" in values:
         queryset = queryset.filter(forum_id=slugs["forum"][values["forum"]])
     if "raised_by" in values:
@@ -107,7 +114,8 @@ def apply(queryset: QuerySet, form: LogFilters, values: dict[str, str]) -> Query
     if "risk" in values:
         queryset = queryset.filter(risk=values["risk"])
     if "year" in values:
-        queryset = queryset.filter(date_raised__year=int(values["year"]))
+        year = int(values["year"])
+        queryset = queryset.filter(sort_date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     if "q" in values:
         queryset = search(queryset, values["q"])
     return queryset

@@ -3,11 +3,13 @@
 Text as recorded is kept verbatim beside every canonical name and never replaced by it.
 """
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
 # Top-level paths the product uses itself: a partnership may not take one as its slug.
@@ -199,6 +201,13 @@ class Challenge(models.Model):
     reference = models.CharField(max_length=40)
     reference_number = models.PositiveIntegerField(default=0, editable=False)
     date_raised = models.DateField(null=True, blank=True)
+    # The log's order, kept by the database: undated challenges sort as the oldest. Having no
+    # NULLs lets one index serve "newest first" and its keyset pages on SQLite and PostgreSQL.
+    sort_date = models.GeneratedField(
+        expression=Coalesce("date_raised", models.Value(dt.date(1, 1, 1))),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
 
     forum = models.ForeignKey(Forum, null=True, blank=True, on_delete=models.RESTRICT)
     meeting_as_recorded = models.CharField(max_length=500, blank=True)
@@ -221,15 +230,18 @@ class Challenge(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-date_raised", "-reference_number", "-id"]
+        ordering = ["-sort_date", "-reference_number", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "reference"], name="challenge_unique_reference"
             )
         ]
         indexes = [
-            models.Index(fields=["partnership", "-date_raised", "-reference_number"]),
-            models.Index(fields=["partnership", "status"]),
+            models.Index(
+                fields=["partnership", "-sort_date", "-reference_number", "-id"],
+                name="challenge_log_order",
+            ),
+            models.Index(fields=["partnership", "status"], name="challenge_status"),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
@@ -70,5 +70,11 @@ def search(queryset: QuerySet, q: str) -> QuerySet:
             "WHERE document @@ to_tsquery('english', %s)"
         )
         return queryset.filter(pk__in=RawSQL(sql, [_tsquery(alternatives)]))
-    sql = "SELECT rowid FROM register_challenge_fts WHERE register_challenge_fts MATCH %s"
-    return queryset.filter(pk__in=RawSQL(sql, [_fts5(alternatives)]))
+    # The unary plus keeps SQLite walking the log's own index in page order, testing each row
+    # against the (materialised) matches, so that a page stops after its fifty rows instead of
+    # fetching and sorting every match of a common word.
+    sql = (
+        '+"register_challenge"."id" IN '
+        "(SELECT rowid FROM register_challenge_fts WHERE register_challenge_fts MATCH %s)"
+    )
+    return queryset.filter(RawSQL(sql, [_fts5(alternatives)], output_field=BooleanField()))

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from challengelog.register.models import Agency, Challenge, Partnership, ProgressUpdate
 
@@ -16,7 +16,7 @@ def challenges_for_export(partnership: Partnership) -> QuerySet[Challenge]:
             "agencies",
             Prefetch("updates", queryset=ProgressUpdate.objects.order_by("position", "id")),
         )
-        .order_by("-date_raised", "-reference_number", "-id")
+        .order_by(*NEWEST_FIRST)
     )
 
 
@@ -68,35 +68,36 @@ class Page:
 
 
 def _cursor(challenge: Challenge) -> str:
-    date = challenge.date_raised.isoformat() if challenge.date_raised else "none"
-    return f"{date}.{challenge.reference_number}.{challenge.pk}"
+    return f"{challenge.sort_date.isoformat()}.{challenge.reference_number}.{challenge.pk}"
 
 
-def _read_cursor(text: str) -> tuple[dt.date | None, int, int]:
+def _read_cursor(text: str) -> tuple[dt.date, int, int]:
     try:
         date, number, pk = text.split(".")
-        return (None if date == "none" else dt.date.fromisoformat(date), int(number), int(pk))
+        return dt.date.fromisoformat(date), int(number), int(pk)
     except ValueError:
         raise BadCursor(text) from None
 
 
 def _after(date, number, pk) -> Q:
-    """Rows that come after (date, number, pk) in the log's order: newest first, undated last."""
-    tail = Q(reference_number__lt=number) | Q(reference_number=number, pk__lt=pk)
-    if date is None:
-        return Q(date_raised__isnull=True) & tail
-    return Q(date_raised__lt=date) | Q(date_raised=date) & tail | Q(date_raised__isnull=True)
+    """Rows after (date, number, pk) in the log's order: newest first."""
+    return (
+        Q(sort_date__lt=date)
+        | Q(sort_date=date, reference_number__lt=number)
+        | Q(sort_date=date, reference_number=number, pk__lt=pk)
+    )
 
 
 def _before(date, number, pk) -> Q:
-    tail = Q(reference_number__gt=number) | Q(reference_number=number, pk__gt=pk)
-    if date is None:
-        return Q(date_raised__isnull=False) | Q(date_raised__isnull=True) & tail
-    return Q(date_raised__gt=date) | Q(date_raised=date) & tail
+    return (
+        Q(sort_date__gt=date)
+        | Q(sort_date=date, reference_number__gt=number)
+        | Q(sort_date=date, reference_number=number, pk__gt=pk)
+    )
 
 
-NEWEST_FIRST = [F("date_raised").desc(nulls_last=True), "-reference_number", "-pk"]
-OLDEST_FIRST = [F("date_raised").asc(nulls_first=True), "reference_number", "pk"]
+NEWEST_FIRST = ["-sort_date", "-reference_number", "-pk"]
+OLDEST_FIRST = ["sort_date", "reference_number", "pk"]
 
 
 def log_page(queryset: QuerySet[Challenge], *, after: str = "", before: str = "") -> Page:
