@@ -10,6 +10,20 @@ import json
 from challengelog.register.models import Challenge, Partnership
 from challengelog.register.selectors import challenges_for_export, latest_update
 
+# The published log's columns, with the values as recorded: what must survive a round trip.
+AS_RECORDED = (
+    "reference",
+    "date",
+    "meeting",
+    "challenge",
+    "raised_by",
+    "to",
+    "risk",
+    "action",
+    "progress",
+    "resolved",
+)
+
 COLUMNS = [
     ("reference", "No"),
     ("date", "Date of challenge"),

@@ -80,8 +80,9 @@ def _read_cursor(text: str) -> tuple[dt.date, int, int]:
 
 
 def _after(date, number, pk) -> Q:
-    """Rows after (date, number, pk) in the log's order: newest first."""
-    return (
+    """Rows after (date, number, pk) in the log's order: newest first. The leading range on
+    sort_date alone lets PostgreSQL walk the index; the rest picks within the same date."""
+    return Q(sort_date__lte=date) & (
         Q(sort_date__lt=date)
         | Q(sort_date=date, reference_number__lt=number)
         | Q(sort_date=date, reference_number=number, pk__lt=pk)
@@ -89,7 +90,7 @@ def _after(date, number, pk) -> Q:
 
 
 def _before(date, number, pk) -> Q:
-    return (
+    return Q(sort_date__gte=date) & (
         Q(sort_date__gt=date)
         | Q(sort_date=date, reference_number__gt=number)
         | Q(sort_date=date, reference_number=number, pk__gt=pk)
