@@ -22,6 +22,7 @@ setup: $(BIN)/challengelog node_modules/axe-core/axe.min.js
 run: setup
 	$(BIN)/challengelog migrate --noinput
 	$(BIN)/challengelog demo
+	$(BIN)/challengelog createadmin
 	$(BIN)/challengelog runserver --insecure $(HOST):$(PORT)
 
 test: setup

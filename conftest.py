@@ -41,3 +41,9 @@ def seeded(db, seed_path):
     )
     assert report.ok, report.problems
     return report
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "files"

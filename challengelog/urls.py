@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from challengelog.accounts import views as account_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
+    path("", include("challengelog.register.staff_urls")),
     path("", include("challengelog.register.urls")),
 ]
+
+handler403 = "challengelog.register.staff_views.forbidden"

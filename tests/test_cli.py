@@ -69,3 +69,20 @@ def test_the_console_script_runs_django_commands(tmp_path):
     )
     assert "--dry-run" in result.stdout
     assert "--map" in result.stdout
+
+
+def test_createadmin_prints_a_password_once(db, capsys):
+    from challengelog.accounts.models import Membership, User
+
+    Partnership.objects.create(name="P", slug="p")
+    call_command("createadmin", "--email", "Boss@Example.org")
+    out = capsys.readouterr().out
+    password = out.split("password: ")[1].split()[0]
+    user = User.objects.get()
+    assert user.email == "boss@example.org"
+    assert user.check_password(password)
+    assert len(password) >= 16
+    assert Membership.objects.get(user=user).role == "administrator"
+    call_command("createadmin")
+    assert "no administrator created" in capsys.readouterr().out
+    assert User.objects.count() == 1

@@ -104,14 +104,18 @@ class Glossary:
 
     def __init__(self, names: Iterable[str]):
         found: dict[str, Counter] = defaultdict(Counter)
-        # "(SM)" after a post is somebody's initials, not an acronym to expand.
-        name_list = [_PERSON_INITIALS.sub("", n) for n in names if n]
-        acronyms = {t for n in name_list for t in tokens(n) if _ACRONYM.match(t)}
+        # "(SM)" after a post is somebody's initials, not an acronym to expand. Each distinct
+        # name is read once and counted as often as it occurs.
+        name_counts = Counter(_PERSON_INITIALS.sub("", n) for n in names if n)
+        words = {name: tokens(name) for name in name_counts}
+        acronyms = {t for ws in words.values() for t in ws if _ACRONYM.match(t)}
         for acronym in acronyms:
             letters = acronym.replace("&", "").upper()
-            for name in name_list:
-                for phrase in _phrases_with_initials(tokens(name), letters):
-                    found[acronym][phrase] += 1
+            for name, count in name_counts.items():
+                if letters[0] not in {w[:1].upper() for w in words[name]}:
+                    continue
+                for phrase in _phrases_with_initials(words[name], letters):
+                    found[acronym][phrase] += count
         self.expansions: dict[str, str] = {}
         for acronym, phrases in found.items():
             by_key: Counter = Counter()

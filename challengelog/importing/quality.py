@@ -19,9 +19,13 @@ class Finding:
     kind: str
     message: str
     references: list[str] = field(default_factory=list)
+    data: dict | None = None
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "message": self.message, "references": self.references}
+        out = {"kind": self.kind, "message": self.message, "references": self.references}
+        if self.data:
+            out["data"] = self.data
+        return out
 
 
 def _label(record: Record) -> str:
@@ -74,14 +78,19 @@ def to_disagrees(record: Record, glossary: Glossary) -> Finding | None:
     who = addressee_in_text(record.challenge)
     if not who or not record.to:
         return None
-    # The challenge text may spell out what To abbreviates ("NPS and CRC"): read both together.
-    pair = Glossary([who, record.to, *glossary.expansions.values()])
-    named = {w for w in key(who, pair) if w not in ROLE_WORDS and w not in JOINING}
-    recorded = set(key(record.to, pair)) | set(key(record.to, glossary))
-    recorded |= {fold(t) for t in tokens(record.to)}
+
+    def unmatched(gloss: Glossary) -> tuple[set, set]:
+        named = {w for w in key(who, gloss) if w not in ROLE_WORDS and w not in JOINING}
+        recorded = set(key(record.to, gloss)) | {fold(t) for t in tokens(record.to)}
+        return named, named - recorded
+
+    named, missing = unmatched(glossary)
+    if named and len(missing) * 2 > len(named):
+        # The challenge text may spell out what To abbreviates ("NPS and CRC"): read the two
+        # together before calling it a disagreement.
+        named, missing = unmatched(Glossary([who, record.to, *glossary.expansions.values()]))
     if not named:
         return None
-    missing = named - recorded
     if len(missing) * 2 > len(named):
         return Finding(
             "to_disagrees",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from challengelog.importing import names as naming
 from challengelog.importing.columns import parse_overrides
@@ -254,6 +255,7 @@ class _Names:
     def findings(self) -> list[Finding]:
         out = []
         labels = {Forum: "meeting", Raiser: "raised-by", Agency: "agency"}
+        lists = {Forum: "forum", Raiser: "raised_by", Agency: "agency"}
         for model, clustering in self.clusters.items():
             for name, others in clustering.merged():
                 spelled = ", ".join(f"“{o}”" for o in others)
@@ -266,6 +268,11 @@ class _Names:
                         "names_for_review",
                         f"The {labels[model]} “{review.spelling}” may be the same as "
                         f"“{review.candidate}” ({review.why}): kept apart until someone decides",
+                        data={
+                            "list": lists[model],
+                            "spelling": review.spelling,
+                            "candidate": review.candidate,
+                        },
                     )
                 )
         return out
@@ -289,9 +296,9 @@ def _apply(report: ImportReport, records: list[Record], slug: str, name: str | N
 
     existing = {
         c.reference: c
-        for c in Challenge.objects.filter(partnership=partnership).prefetch_related(
-            "agencies", "updates"
-        )
+        for c in Challenge.objects.filter(partnership=partnership)
+        .select_related("forum", "raised_by")
+        .prefetch_related("agencies", "updates")
     }
     by_fingerprint = {(c.date_raised, c.text): c for c in existing.values()}
     next_number = max([reference_sort_key(r) for r in existing] + [0])
@@ -310,14 +317,33 @@ def _apply(report: ImportReport, records: list[Record], slug: str, name: str | N
 
     rows = []
     for record, challenge in plans:
-        forum = names.entry(Forum, record.meeting, record.forum_name)
-        raiser = names.entry(Raiser, record.raised_by, record.raiser_name)
+        # A name as recorded that has not changed keeps the entry it has now: the reference
+        # lists may have been merged or renamed since, and a re-import must not undo that.
+        if (
+            challenge
+            and record.forum_name is None
+            and record.meeting == challenge.meeting_as_recorded
+        ):
+            forum = challenge.forum
+        else:
+            forum = names.entry(Forum, record.meeting, record.forum_name)
+        if (
+            challenge
+            and record.raiser_name is None
+            and (record.raised_by == challenge.raised_by_as_recorded)
+        ):
+            raiser = challenge.raised_by
+        else:
+            raiser = names.entry(Raiser, record.raised_by, record.raiser_name)
         if record.agency_names is not None:
             # The export's own canonical names are taken as they are, not re-clustered.
             agencies = [names.entry(Agency, "", n) for n in record.agency_names]
             if len(agencies) == 1 and record.to:
                 names.entry(Agency, record.to, agencies[0].name)
             to_all = bool(record.to_all_partners)
+        elif challenge and record.to == challenge.to_as_recorded:
+            agencies = list(challenge.agencies.all())
+            to_all = challenge.to_all_partners
         else:
             to_all = naming.all_partners(record.to)
             agencies = [names.entry(Agency, p) for p in names.parts[record.to]]
@@ -388,7 +414,13 @@ def _apply(report: ImportReport, records: list[Record], slug: str, name: str | N
             start = max([u.position for u in challenge.updates.all()] + [0])
             new_updates.extend(_update_rows(challenge, timeline, start))
 
-    Challenge.objects.bulk_create([c for c, _, _ in new_challenges], batch_size=500)
+    # Created with their first historical record, so the history starts at the import.
+    bulk_create_with_history(
+        [c for c, _, _ in new_challenges],
+        Challenge,
+        batch_size=500,
+        default_change_reason=f"Imported from {report.source}"[:100],
+    )
     for challenge, agency_ids, timeline in new_challenges:
         links.extend(through(challenge_id=challenge.pk, agency_id=a) for a in agency_ids)
         new_updates.extend(_update_rows(challenge, timeline, 0))

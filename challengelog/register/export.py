@@ -52,7 +52,7 @@ def challenge_record(challenge: Challenge) -> dict:
         "raised_by": challenge.raised_by_as_recorded,
         "to": challenge.to_as_recorded,
         "risk": challenge.risk_flag,
-        "action": challenge.action,
+        "action": challenge.action or "\n".join(a.text for a in challenge.actions.all()),
         "progress": latest.text if latest else "",
         "resolved": challenge.resolved,
         "status": challenge.status,
@@ -74,12 +74,17 @@ def challenge_record(challenge: Challenge) -> dict:
     }
 
 
-def records(partnership: Partnership) -> list[dict]:
-    return [challenge_record(c) for c in challenges_for_export(partnership)]
+def records(partnership: Partnership, queryset=None) -> list[dict]:
+    """Every challenge of the partnership, or those of `queryset` (what a person may see)."""
+    rows = challenges_for_export(partnership)
+    if queryset is not None:
+        rows = rows.filter(pk__in=queryset.values("pk"))
+    return [challenge_record(c) for c in rows]
 
 
-def to_json(partnership: Partnership) -> bytes:
-    return (json.dumps(records(partnership), ensure_ascii=False, indent=2) + "\n").encode()
+def to_json(partnership: Partnership, queryset=None) -> bytes:
+    data = records(partnership, queryset)
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
 
 def _cells(record: dict) -> list:
@@ -101,17 +106,17 @@ def _cells(record: dict) -> list:
     ]
 
 
-def to_csv(partnership: Partnership) -> bytes:
+def to_csv(partnership: Partnership, queryset=None) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow([title for _, title in COLUMNS])
-    for record in records(partnership):
+    for record in records(partnership, queryset):
         writer.writerow(_cells(record))
     # UTF-8 with a byte-order mark, so that Excel reads the accents and dashes right.
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(partnership: Partnership) -> bytes:
+def to_xlsx(partnership: Partnership, queryset=None) -> bytes:
     import datetime as dt
 
     from openpyxl import Workbook
@@ -120,7 +125,7 @@ def to_xlsx(partnership: Partnership) -> bytes:
     sheet = book.active
     sheet.title = "Challenge log"
     sheet.append([title for _, title in COLUMNS])
-    for record in records(partnership):
+    for record in records(partnership, queryset):
         cells = _cells(record)
         if record["date"]:
             cells[1] = dt.date.fromisoformat(record["date"])

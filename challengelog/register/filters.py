@@ -123,3 +123,47 @@ def apply(queryset: QuerySet, form: LogFilters, values: dict[str, str]) -> Query
 
 def query_string(values: dict[str, str], **extra) -> str:
     return urlencode({**values, **{k: v for k, v in extra.items() if v}})
+
+
+class StaffLogFilters(LogFilters):
+    """The internal log's filters: the public ones, plus who owns an open action and when
+    actions fall due."""
+
+    owner = forms.ChoiceField(required=False, label="Action owned by")
+    due = forms.ChoiceField(
+        required=False,
+        label="Actions due",
+        choices=[("", "Any"), ("overdue", "Overdue"), ("soon", "Due in the next 10 working days")],
+    )
+
+    def __init__(self, data, *, partnership: Partnership):
+        super().__init__(data, partnership=partnership)
+        self.fields["owner"].choices = [("", "Any")] + [
+            (e.slug, e.name) for e in self.entries["agency"]
+        ]
+        self.fields["owner"].error_messages["invalid_choice"] = "Choose an agency from the list"
+        self.fields["due"].error_messages["invalid_choice"] = "Choose overdue or due soon"
+
+
+def apply_staff(queryset: QuerySet, form: LogFilters, values: dict[str, str]) -> QuerySet:
+    from django.utils import timezone
+
+    from challengelog.followup.workingdays import add_working_days
+    from challengelog.register.models import Action
+
+    queryset = apply(queryset, form, values)
+    actions = Action.objects.filter(completed_on__isnull=True)
+    if "owner" in values:
+        agency = {e.slug: e.pk for e in form.entries["agency"]}[values["owner"]]
+        actions = actions.filter(agency_id=agency)
+    if "due" in values:
+        today = timezone.localdate()
+        if values["due"] == "overdue":
+            actions = actions.filter(due__lt=today)
+        else:
+            actions = actions.filter(due__gte=today, due__lte=add_working_days(today, 10))
+    if "owner" in values or "due" in values:
+        queryset = queryset.filter(
+            status=Challenge.Status.OPEN, pk__in=actions.values("challenge_id")
+        )
+    return queryset

@@ -6,11 +6,13 @@ Text as recorded is kept verbatim beside every canonical name and never replaced
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 # Top-level paths the product uses itself: a partnership may not take one as its slug.
 RESERVED_SLUGS = frozenset(
@@ -136,6 +138,22 @@ class CanonicalName(models.Model):
 class Agency(CanonicalName):
     """A partner organisation (or a body of the partnership itself) that challenges go to."""
 
+    is_member = models.BooleanField(
+        "member agency",
+        default=False,
+        help_text="A member of the partnership: a challenge to all partners is tracked for it.",
+    )
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        help_text="The body that took over its work (a CCG became an ICB).",
+    )
+    succeeded_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
     class Meta(CanonicalName.Meta):
         verbose_name_plural = "agencies"
         constraints = [
@@ -156,6 +174,7 @@ class Forum(CanonicalName):
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    history = HistoricalRecords()
 
     class Meta(CanonicalName.Meta):
         constraints = [
@@ -166,6 +185,8 @@ class Forum(CanonicalName):
 
 class Raiser(CanonicalName):
     """Who raised a challenge: a role or a group ("Independent Chair", "M&E Group members")."""
+
+    history = HistoricalRecords()
 
     class Meta(CanonicalName.Meta):
         constraints = [
@@ -225,9 +246,24 @@ class Challenge(models.Model):
     action = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     date_resolved = models.DateField(null=True, blank=True)
+    outcome = models.TextField(
+        "outcome and impact",
+        blank=True,
+        help_text="What changed because of the challenge: recorded when it is assured.",
+    )
 
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Raised by one on every save: a form that saves from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[agencies], excluded_fields=["sort_date"])
 
     class Meta:
         ordering = ["-sort_date", "-reference_number", "-id"]
@@ -260,22 +296,90 @@ class Challenge(models.Model):
         return {self.Risk.YES: True, self.Risk.NO: False}.get(self.risk)
 
 
+class Action(models.Model):
+    """An agreed action: what is to be done, by which agency, by when."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField("action")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.RESTRICT, related_name="actions"
+    )
+    lead = models.CharField("named lead", max_length=200, blank=True)
+    due = models.DateField("due date", null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["due", "completed_on"], name="action_due")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
 class ProgressUpdate(models.Model):
-    """One entry in a challenge's timeline. Imported progress has no date: it was never recorded."""
+    """One entry in a challenge's timeline: progress recorded by the board, a response from an
+    agency, or a change of status. Imported progress has no date: it was never recorded."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "Progress"
+        RESPONSE = "response", "Response"
+        STATUS = "status", "Status changed"
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROGRESS)
     date = models.DateField(null=True, blank=True, help_text="Empty when not recorded.")
     text = models.TextField()
     author = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     author_name = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+        help_text="For a response: the agency answering.",
+    )
+    on_behalf_of = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A response recorded for a respondent without an account.",
+    )
     imported = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return f"{self.date or 'date not recorded'}: {self.text[:60]}"
+
+
+def evidence_path(instance, filename: str) -> str:
+    import uuid
+
+    return f"evidence/{instance.update.challenge.partnership_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A file sent with a response. Stored outside the web root under a random name and
+    served only to those who may see its challenge."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path)
+    name = models.CharField("file name as uploaded", max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

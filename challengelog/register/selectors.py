@@ -3,9 +3,15 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from challengelog.register.models import Agency, Challenge, Partnership, ProgressUpdate
+from challengelog.register.models import (
+    Action,
+    Agency,
+    Challenge,
+    Partnership,
+    ProgressUpdate,
+)
 
 
 def challenges_for_export(partnership: Partnership) -> QuerySet[Challenge]:
@@ -14,6 +20,7 @@ def challenges_for_export(partnership: Partnership) -> QuerySet[Challenge]:
         .select_related("forum", "raised_by")
         .prefetch_related(
             "agencies",
+            "actions",
             Prefetch("updates", queryset=ProgressUpdate.objects.order_by("position", "id")),
         )
         .order_by(*NEWEST_FIRST)
@@ -158,3 +165,106 @@ def status_counts(queryset: QuerySet[Challenge]) -> dict[str, int]:
     out = {status: counts.get(status, 0) for status, _ in Challenge.Status.choices}
     out["total"] = sum(out.values())
     return out
+
+
+def visible_challenges(user, partnership: Partnership) -> QuerySet[Challenge]:
+    """The challenges a signed-in person may see: all for the board, and for an agency lead
+    only those addressed to their agencies or to all partners. None for anyone else."""
+    from challengelog.accounts import rules as access
+
+    base = Challenge.objects.filter(partnership=partnership)
+    role = access.role(user, partnership)
+    if role in (access.ADMIN, access.CHAIR, access.MEMBER):
+        return base
+    if role == access.LEAD:
+        mine = access.lead_agency_ids(user, partnership)
+        through = Challenge.agencies.through.objects.filter(agency_id__in=mine)
+        return base.filter(Q(to_all_partners=True) | Q(pk__in=through.values("challenge_id")))
+    return base.none()
+
+
+def staff_challenge(partnership: Partnership, reference: str) -> Challenge:
+    return (
+        Challenge.objects.select_related("forum", "raised_by", "created_by")
+        .prefetch_related(
+            "agencies",
+            Prefetch("actions", queryset=Action.objects.select_related("agency")),
+            Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.select_related("agency", "author")
+                .prefetch_related("evidence")
+                .order_by("position", "id"),
+            ),
+        )
+        .get(partnership=partnership, reference=reference)
+    )
+
+
+def open_actions(challenges: QuerySet[Challenge]) -> QuerySet[Action]:
+    return (
+        Action.objects.filter(
+            challenge__in=challenges,
+            completed_on__isnull=True,
+            challenge__status=Challenge.Status.OPEN,
+        )
+        .select_related("challenge", "agency")
+        .order_by(F("due").asc(nulls_last=True), "challenge__reference_number")
+    )
+
+
+def member_tracking(challenge: Challenge) -> list[tuple[Agency, bool]]:
+    """For a challenge to all partners: each member agency and whether it has responded."""
+    if not challenge.to_all_partners:
+        return []
+    answered = {u.agency_id for u in challenge.updates.all() if u.kind == "response"}
+    members = Agency.objects.filter(
+        partnership_id=challenge.partnership_id, is_member=True, retired=False
+    )
+    return [(agency, agency.pk in answered) for agency in members]
+
+
+def history_entries(challenge: Challenge) -> list[dict]:
+    """Every change to a challenge, its actions and its timeline, newest first: who, when,
+    what, and each field before and after."""
+    entries = []
+
+    def add(records, label_for):
+        records = list(records)
+        by_object: dict[int, list] = {}
+        for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+            by_object.setdefault(record.id, []).append(record)
+        for versions in by_object.values():
+            previous = None
+            for record in versions:
+                changes = []
+                if previous is not None and record.history_type == "~":
+                    delta = record.diff_against(
+                        previous, excluded_fields=["version", "updated", "created"]
+                    )
+                    for change in delta.changes:
+                        if change.field == "agencies":
+                            continue
+                        field = record.instance_type._meta.get_field(change.field)
+                        changes.append(
+                            {"field": field.verbose_name, "old": change.old, "new": change.new}
+                        )
+                entries.append(
+                    {
+                        "when": record.history_date,
+                        "who": str(record.history_user) if record.history_user_id else "the system",
+                        "what": label_for(record),
+                        "type": record.get_history_type_display(),
+                        "reason": record.history_change_reason or "",
+                        "changes": changes,
+                    }
+                )
+                previous = record
+
+    add(challenge.history.all(), lambda r: f"Challenge {r.reference}")
+    add(Action.history.filter(challenge_id=challenge.pk), lambda r: f"Action: {r.text[:80]}")
+    add(
+        ProgressUpdate.history.filter(challenge_id=challenge.pk),
+        lambda r: f"{r.get_kind_display()}: {r.text[:80]}",
+    )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries

@@ -1,8 +1,24 @@
-"""Writes to the register that are not an import."""
+"""Writes to the register that are not an import: every write in one place, each one
+transaction, each recorded in the history with who made it."""
 
+import datetime as dt
+import itertools
 import re
+from dataclasses import dataclass
 
-from challengelog.register.models import Challenge, Partnership
+from django.db import transaction
+from django.utils import timezone
+
+from challengelog.register.models import (
+    Action,
+    Agency,
+    Challenge,
+    Evidence,
+    Forum,
+    Partnership,
+    ProgressUpdate,
+    Raiser,
+)
 
 
 def next_reference(partnership: Partnership) -> str:
@@ -20,3 +36,248 @@ def next_reference(partnership: Partnership) -> str:
     match = re.match(r"^(.*?)(\d+)$", reference)
     prefix, digits = match.group(1), match.group(2)
     return f"{prefix}{str(number + 1).zfill(len(digits))}"
+
+
+class Conflict(Exception):
+    """Someone else saved the challenge since this form was opened."""
+
+    def __init__(self, challenge: Challenge, changes: list[dict]):
+        self.challenge = challenge
+        self.changes = changes
+        super().__init__(f"Challenge {challenge.reference} was changed meanwhile")
+
+
+@dataclass
+class ActionInput:
+    text: str
+    agency: Agency | None = None
+    lead: str = ""
+    due: dt.date | None = None
+
+
+def _to_as_recorded(agencies: list[Agency], to_all: bool) -> str:
+    names = [a.name for a in agencies]
+    if to_all:
+        names.insert(0, "All partners")
+    return "; ".join(names)
+
+
+def _next_position(challenge: Challenge) -> int:
+    last = challenge.updates.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def raise_challenge(
+    *,
+    partnership: Partnership,
+    user,
+    date_raised: dt.date,
+    forum: Forum,
+    raised_by: Raiser,
+    agencies: list[Agency],
+    to_all_partners: bool,
+    text: str,
+    risk: str,
+    actions: list[ActionInput],
+) -> Challenge:
+    """Record a challenge raised at a meeting, with its actions. It takes the next number."""
+    # Taking the partnership row first makes two people raising at once queue for numbers.
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    challenge = Challenge.objects.create(
+        partnership=partnership,
+        reference=next_reference(partnership),
+        date_raised=date_raised,
+        forum=forum,
+        meeting_as_recorded=forum.name,
+        raised_by=raised_by,
+        raised_by_as_recorded=raised_by.name,
+        to_all_partners=to_all_partners,
+        to_as_recorded=_to_as_recorded(agencies, to_all_partners),
+        text=text,
+        risk=risk,
+        created_by=user,
+    )
+    challenge.agencies.set(agencies)
+    for position, action in enumerate(actions, start=1):
+        Action.objects.create(
+            challenge=challenge,
+            text=action.text,
+            agency=action.agency,
+            lead=action.lead,
+            due=action.due,
+            position=position,
+        )
+    return challenge
+
+
+def _changes_since(challenge: Challenge, version: int) -> list[dict]:
+    """What others changed after `version`: who, when, which fields, before and after."""
+    records = list(challenge.history.filter(version__gte=version).order_by("history_date"))
+    if len(records) == 1:  # no record of the version the form was opened at: say who saved
+        only = records[0]
+        return [
+            {"who": str(only.history_user or "someone"), "when": only.history_date, "fields": []}
+        ]
+    out = []
+    for older, newer in itertools.pairwise(records):
+        delta = newer.diff_against(older, excluded_fields=["version", "updated"])
+        out.append(
+            {
+                "who": str(newer.history_user or "someone"),
+                "when": newer.history_date,
+                "fields": [
+                    {
+                        "field": Challenge._meta.get_field(c.field).verbose_name,
+                        "old": c.old,
+                        "new": c.new,
+                    }
+                    for c in delta.changes
+                    if c.field != "agencies"
+                ],
+            }
+        )
+    return out
+
+
+def _locked(challenge: Challenge, version: int) -> Challenge:
+    current = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if current.version != version:
+        raise Conflict(current, _changes_since(current, version))
+    return current
+
+
+def _save(challenge: Challenge, user, reason: str = "") -> None:
+    challenge.version += 1
+    challenge._history_user = user
+    if reason:
+        challenge._change_reason = reason[:100]
+    challenge.save()
+
+
+@transaction.atomic
+def edit_challenge(
+    *, challenge: Challenge, user, version: int, agencies=None, **fields
+) -> Challenge:
+    """Change a challenge's fields, refusing if it was saved by someone else meanwhile."""
+    current = _locked(challenge, version)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    if agencies is not None:
+        current.to_as_recorded = _to_as_recorded(list(agencies), current.to_all_partners)
+    _save(current, user, "Edited")
+    if agencies is not None:
+        current.agencies.set(agencies)
+    return current
+
+
+@transaction.atomic
+def record_progress(*, challenge: Challenge, user, text: str, date: dt.date) -> ProgressUpdate:
+    return ProgressUpdate.objects.create(
+        challenge=challenge,
+        kind=ProgressUpdate.Kind.PROGRESS,
+        text=text,
+        date=date,
+        author=user,
+        author_name=str(user),
+        position=_next_position(challenge),
+    )
+
+
+@transaction.atomic
+def respond(
+    *,
+    challenge: Challenge,
+    user,
+    agency: Agency | None,
+    text: str,
+    files=(),
+    on_behalf_of: str = "",
+) -> ProgressUpdate:
+    """An agency's response, with its evidence files (already checked by the form)."""
+    update = ProgressUpdate.objects.create(
+        challenge=challenge,
+        kind=ProgressUpdate.Kind.RESPONSE,
+        text=text,
+        date=timezone.localdate(),
+        author=user,
+        author_name=str(user),
+        agency=agency,
+        on_behalf_of=on_behalf_of,
+        position=_next_position(challenge),
+    )
+    for upload in files:
+        Evidence.objects.create(
+            update=update,
+            file=upload,
+            name=upload.name[:255],
+            content_type=upload.content_type or "",
+            size=upload.size,
+        )
+    return update
+
+
+@transaction.atomic
+def assure(*, challenge: Challenge, user, version: int, outcome: str, date: dt.date) -> Challenge:
+    current = _locked(challenge, version)
+    current.status = Challenge.Status.ASSURED
+    current.outcome = outcome
+    current.date_resolved = date
+    _save(current, user, "Assured")
+    ProgressUpdate.objects.create(
+        challenge=current,
+        kind=ProgressUpdate.Kind.STATUS,
+        date=date,
+        author=user,
+        author_name=str(user),
+        text=f"Assured. Outcome and impact: {outcome}",
+        position=_next_position(current),
+    )
+    return current
+
+
+@transaction.atomic
+def close(
+    *, challenge: Challenge, user, version: int, status: str, reason: str, date: dt.date
+) -> Challenge:
+    """Close without assurance, or withdraw: a reason is always recorded."""
+    current = _locked(challenge, version)
+    current.status = status
+    current.date_resolved = date
+    _save(current, user, current.get_status_display())
+    ProgressUpdate.objects.create(
+        challenge=current,
+        kind=ProgressUpdate.Kind.STATUS,
+        date=date,
+        author=user,
+        author_name=str(user),
+        text=f"{current.get_status_display()}: {reason}",
+        position=_next_position(current),
+    )
+    return current
+
+
+@transaction.atomic
+def reopen(*, challenge: Challenge, user, version: int, reason: str) -> Challenge:
+    current = _locked(challenge, version)
+    current.status = Challenge.Status.OPEN
+    current.date_resolved = None
+    _save(current, user, "Reopened")
+    ProgressUpdate.objects.create(
+        challenge=current,
+        kind=ProgressUpdate.Kind.STATUS,
+        date=timezone.localdate(),
+        author=user,
+        author_name=str(user),
+        text=f"Reopened: {reason}",
+        position=_next_position(current),
+    )
+    return current
+
+
+@transaction.atomic
+def complete_action(*, action: Action, user, date: dt.date) -> Action:
+    action.completed_on = date
+    action._history_user = user
+    action.save()
+    return action

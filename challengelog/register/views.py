@@ -21,13 +21,15 @@ def log_index(request):
     return render(request, "register/log_index.html", {"partnerships": partnerships})
 
 
-def _listing(request, partnership, base_queryset, fixed: dict | None = None):
+def _listing(request, partnership, base_queryset, fixed: dict | None = None, *, staff=False):
     """The filtered, paginated table and everything the template needs to show it."""
-    form = filters.LogFilters(request.GET or None, partnership=partnership)
+    form_class = filters.StaffLogFilters if staff else filters.LogFilters
+    form = form_class(request.GET or None, partnership=partnership)
     values = form.values()
     for name in fixed or {}:
         values.pop(name, None)
-    queryset = filters.apply(base_queryset, form, {**values, **(fixed or {})})
+    apply = filters.apply_staff if staff else filters.apply
+    queryset = apply(base_queryset, form, {**values, **(fixed or {})})
     errors = [(form.fields[name].label, name, e) for name, es in form.errors.items() for e in es]
     try:
         page = selectors.log_page(
@@ -45,6 +47,7 @@ def _listing(request, partnership, base_queryset, fixed: dict | None = None):
         "next_query": filters.query_string(values, after=page.next_cursor),
         "previous_query": filters.query_string(values, before=page.previous_cursor),
         "first_query": filters.query_string(values),
+        "challenge_url": "staff-challenge" if staff else "challenge",
     }
 
 

@@ -130,3 +130,20 @@ def test_dry_run_reports_and_writes_nothing(db, seed_path):
     assert len(report.created) == 148
     assert not Partnership.objects.exists()
     assert not Challenge.objects.exists()
+
+
+def test_reimport_keeps_the_reference_lists_as_staff_left_them(seeded, seed_path):
+    """After an administrator merges UKBF into Border Force, importing the log again changes
+    nothing: a name as recorded keeps the entry it has now."""
+    from challengelog.register.lists.services import merge_entries
+    from challengelog.register.models import Agency
+
+    ukbf = Agency.objects.get(name="UKBF")
+    border_force = Agency.objects.get(name="Border Force")
+    merge_entries(source=ukbf, target=border_force, user=None)
+    report = import_file(path=seed_path, partnership="southampton")
+    assert (report.created, report.updated) == ([], {})
+    assert [a.name for a in Challenge.objects.get(reference="15").agencies.all()] == [
+        "Border Force"
+    ]
+    assert not Agency.objects.filter(name="UKBF").exists()

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from challengelog.accounts.models import AuditEvent, record_event
 from challengelog.importing.services import ImportReport, import_file
+from challengelog.register.models import Partnership
 from challengelog.register.selectors import PartnershipNotChosen, partnership_slug
 
 
@@ -59,3 +61,12 @@ class Command(BaseCommand):
         print_report(self, report, options["verbosity"] > 1)
         if not report.ok:
             raise CommandError("nothing was imported")
+        if not report.dry_run:
+            record_event(
+                AuditEvent.Kind.IMPORT,
+                f"Command line: {report.summary()}",
+                partnership=Partnership.objects.get(slug=slug),
+                user_label="command line",
+                created=len(report.created),
+                updated=len(report.updated),
+            )

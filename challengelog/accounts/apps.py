@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "challengelog.accounts"
+    label = "accounts"
+    verbose_name = "Accounts and roles"
+
+    def ready(self):
+        from challengelog.accounts import signals  # noqa: F401

@@ -1,0 +1,512 @@
+"""The staff workspace: the internal log, raising and following challenges, their history.
+Thin views: permissions from accounts.rules, reads from selectors, writes from services."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from challengelog.accounts import rules as access
+from challengelog.accounts.access import require, staff_page
+from challengelog.accounts.models import AuditEvent, Membership, record_event
+from challengelog.followup.workingdays import add_working_days, overdue_by
+from challengelog.register import export, forms, selectors, services
+from challengelog.register.models import Action, Agency, Challenge, Evidence, Partnership
+from challengelog.register.views import _listing
+
+
+def _challenge(request, partnership: Partnership, reference: str) -> Challenge:
+    try:
+        challenge = selectors.staff_challenge(partnership, reference)
+    except Challenge.DoesNotExist:
+        raise Http404(f"No challenge {reference}") from None
+    # One answer for "not there" and "not yours": an agency lead learns nothing by guessing.
+    if not request.user.has_perm("log.view_challenge", challenge):
+        raise Http404(f"No challenge {reference}")
+    return challenge
+
+
+def _errors(*forms_) -> list[tuple[str, str, str]]:
+    """(label, field id, message) for a GOV.UK error summary, in the order of the page."""
+    out = []
+    for form in forms_:
+        if form is None:
+            continue
+        for error in form.non_form_errors() if hasattr(form, "non_form_errors") else []:
+            out.append(("", "", error))
+        subforms = form.forms if hasattr(form, "forms") else [form]
+        for sub in subforms:
+            for name, errors in sub.errors.items():
+                field_id = sub[name].id_for_label if name in sub.fields else ""
+                label = sub.fields[name].label if name in sub.fields else ""
+                for error in errors:
+                    out.append((label, field_id, error))
+    return out
+
+
+@login_required
+def my_work(request):
+    """Each person's home page: what is addressed to them, due, raised by them, changed."""
+    user = request.user
+    if user.is_superuser:
+        partnerships = list(Partnership.objects.all())
+    else:
+        partnerships = [m.partnership for m in user.memberships.select_related("partnership")]
+    today = timezone.localdate()
+    sections = []
+    for partnership in partnerships:
+        visible = selectors.visible_challenges(user, partnership)
+        mine = access.lead_agency_ids(user, partnership)
+        membership = Membership.objects.filter(user=user, partnership=partnership).first()
+        since = membership.last_seen if membership else None
+        actions = list(selectors.open_actions(visible)[:200])
+        for action in actions:
+            action.late_by = overdue_by(action.due, today)
+        soon = add_working_days(today, 10)
+        sections.append(
+            {
+                "partnership": partnership,
+                "role": access.role(user, partnership),
+                "addressed": list(
+                    visible.filter(status=Challenge.Status.OPEN, agencies__in=mine).distinct()[:50]
+                )
+                if mine
+                else [],
+                "overdue": [a for a in actions if a.late_by > 0],
+                "due_soon": [a for a in actions if a.due and today <= a.due <= soon],
+                "raised": list(visible.filter(created_by=user)[:20]),
+                "changed": list(
+                    visible.filter(Q(updated__gt=since) | Q(updates__created__gt=since)).distinct()[
+                        :20
+                    ]
+                )
+                if since
+                else [],
+                "since": since,
+            }
+        )
+        if membership:
+            Membership.objects.filter(pk=membership.pk).update(
+                previous_seen=membership.last_seen, last_seen=timezone.now()
+            )
+    return render(request, "staff/my_work.html", {"sections": sections, "today": today})
+
+
+@staff_page("log.view_internal")
+def staff_log(request, partnership):
+    base = selectors.visible_challenges(request.user, partnership)
+    context = _listing(request, partnership, base, staff=True)
+    context["can_raise"] = request.user.has_perm("log.raise", partnership)
+    return render(request, "staff/log.html", context)
+
+
+@staff_page("log.view_internal")
+def staff_export(request, partnership, fmt):
+    writer = export.WRITERS.get(fmt)
+    if writer is None:
+        raise Http404
+    visible = selectors.visible_challenges(request.user, partnership)
+    data = writer(partnership, visible)
+    record_event(
+        AuditEvent.Kind.EXPORT,
+        f"Internal log exported as {fmt.upper()}",
+        user=request.user,
+        partnership=partnership,
+        request=request,
+        rows=visible.count(),
+    )
+    types = {
+        "json": "application/json",
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(data, content_type=types[fmt])
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="{partnership.slug}-internal-log-{stamp}.{fmt}"'
+    )
+    return response
+
+
+@staff_page("log.view_internal")
+def staff_challenge(request, partnership, reference):
+    challenge = _challenge(request, partnership, reference)
+    today = timezone.localdate()
+    actions = list(challenge.actions.all())
+    for action in actions:
+        action.late_by = 0 if action.completed_on else overdue_by(action.due, today)
+    user = request.user
+    return render(
+        request,
+        "staff/challenge.html",
+        {
+            "challenge": challenge,
+            "actions": actions,
+            "updates": list(challenge.updates.all()),
+            "tracking": selectors.member_tracking(challenge),
+            "can_edit": user.has_perm("log.edit_challenge", challenge),
+            "can_progress": user.has_perm("log.record_progress", challenge),
+            "can_respond": user.has_perm("log.respond", challenge),
+            "can_decide": user.has_perm("log.decide", challenge),
+        },
+    )
+
+
+def _action_formset(request, partnership, data=None):
+    return forms.ActionFormSet(data, prefix="actions", form_kwargs={"partnership": partnership})
+
+
+@staff_page("log.raise")
+def raise_challenge(request, partnership):
+    if request.method == "POST":
+        form = forms.RaiseForm(request.POST, partnership=partnership)
+        data = request.POST.copy()
+        if "add_action" in request.POST:
+            # "Add another action" without JavaScript: the same form, one more action row.
+            total = int(data.get("actions-TOTAL_FORMS", "1") or 1)
+            data["actions-TOTAL_FORMS"] = str(min(total + 1, 20))
+            form = forms.RaiseForm(data, partnership=partnership)
+            formset = _action_formset(request, partnership, data)
+            return render(
+                request, "staff/raise.html", {"form": form, "formset": formset, "errors": []}
+            )
+        formset = _action_formset(request, partnership, data)
+        if form.is_valid() and formset.is_valid():
+            raiser = form.cleaned_data["raised_by"]
+            if raiser.pk is None:
+                raiser.save()
+            challenge = services.raise_challenge(
+                partnership=partnership,
+                user=request.user,
+                date_raised=form.cleaned_data["date_raised"],
+                forum=form.cleaned_data["forum"],
+                raised_by=raiser,
+                agencies=list(form.cleaned_data["agencies"]),
+                to_all_partners=form.cleaned_data["to_all_partners"],
+                text=form.cleaned_data["text"],
+                risk=form.cleaned_data["risk"],
+                actions=[
+                    services.ActionInput(
+                        text=f.cleaned_data["text"].strip(),
+                        agency=f.cleaned_data.get("agency"),
+                        lead=f.cleaned_data.get("lead", ""),
+                        due=f.cleaned_data.get("due"),
+                    )
+                    for f in formset.forms
+                    if (f.cleaned_data.get("text") or "").strip()
+                ],
+            )
+            messages.success(request, f"Challenge {challenge.reference} recorded")
+            return redirect("staff-challenge", partnership.slug, challenge.reference)
+        errors = _errors(form, formset)
+    else:
+        form = forms.RaiseForm(partnership=partnership)
+        formset = _action_formset(request, partnership)
+        errors = []
+    return render(request, "staff/raise.html", {"form": form, "formset": formset, "errors": errors})
+
+
+def _conflict_page(request, template, context, conflict):
+    context["conflict"] = conflict
+    context["errors"] = [
+        (
+            "",
+            "",
+            f"Challenge {conflict.challenge.reference} was changed by "
+            "someone else while you were working on it. Nothing you "
+            "entered was saved: check their changes below, then save "
+            "again if yours still apply.",
+        )
+    ]
+    return render(request, template, context, status=409)
+
+
+@staff_page("log.view_internal")
+def edit_challenge(request, partnership, reference):
+    challenge = _challenge(request, partnership, reference)
+    require(request, "log.edit_challenge", challenge)
+    initial = {
+        "date_raised": challenge.date_raised,
+        "forum": challenge.forum.name if challenge.forum else "",
+        "raised_by": challenge.raised_by.name if challenge.raised_by else "",
+        "agencies": list(challenge.agencies.all()),
+        "to_all_partners": challenge.to_all_partners,
+        "text": challenge.text,
+        "risk": challenge.risk,
+        "version": challenge.version,
+    }
+    form = forms.EditForm(request.POST or None, initial=initial, partnership=partnership)
+    context = {"challenge": challenge, "form": form, "errors": []}
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            raiser = data["raised_by"]
+            if raiser.pk is None:
+                raiser.save()
+            try:
+                services.edit_challenge(
+                    challenge=challenge,
+                    user=request.user,
+                    version=data["version"],
+                    date_raised=data["date_raised"],
+                    forum=data["forum"],
+                    meeting_as_recorded=data["forum"].name
+                    if data["forum"] != challenge.forum
+                    else challenge.meeting_as_recorded,
+                    raised_by=raiser,
+                    raised_by_as_recorded=raiser.name
+                    if raiser != challenge.raised_by
+                    else challenge.raised_by_as_recorded,
+                    to_all_partners=data["to_all_partners"],
+                    text=data["text"],
+                    risk=data["risk"],
+                    agencies=list(data["agencies"]),
+                )
+            except services.Conflict as conflict:
+                fresh = request.POST.copy()
+                fresh["version"] = conflict.challenge.version
+                context["form"] = forms.EditForm(fresh, partnership=partnership)
+                context["form"].is_valid()
+                return _conflict_page(request, "staff/edit.html", context, conflict)
+            messages.success(request, f"Challenge {challenge.reference} saved")
+            return redirect("staff-challenge", partnership.slug, challenge.reference)
+        context["errors"] = _errors(form)
+    return render(request, "staff/edit.html", context)
+
+
+def _simple_form(
+    request, partnership, reference, *, permission, form_class, template, save, initial=None, title
+):
+    challenge = _challenge(request, partnership, reference)
+    require(request, permission, challenge)
+    initial = {"version": challenge.version, **(initial or {})}
+    form = form_class(request.POST or None, initial=initial)
+    context = {"challenge": challenge, "form": form, "errors": [], "title": title}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                message = save(challenge, form.cleaned_data)
+            except services.Conflict as conflict:
+                fresh = request.POST.copy()
+                fresh["version"] = conflict.challenge.version
+                context["form"] = form_class(fresh, initial=initial)
+                context["form"].is_valid()
+                return _conflict_page(request, template, context, conflict)
+            messages.success(request, message)
+            return redirect("staff-challenge", partnership.slug, challenge.reference)
+        context["errors"] = _errors(form)
+    return render(request, template, context)
+
+
+@staff_page("log.view_internal")
+def record_progress(request, partnership, reference):
+    def save(challenge, data):
+        services.record_progress(
+            challenge=challenge, user=request.user, text=data["text"], date=data["date"]
+        )
+        return "Progress recorded"
+
+    return _simple_form(
+        request,
+        partnership,
+        reference,
+        permission="log.record_progress",
+        form_class=forms.ProgressForm,
+        template="staff/form.html",
+        save=save,
+        title="Record progress",
+    )
+
+
+@staff_page("log.view_internal")
+def respond(request, partnership, reference):
+    challenge = _challenge(request, partnership, reference)
+    require(request, "log.respond", challenge)
+    user = request.user
+    is_admin = access.role(user, partnership) == access.ADMIN
+    if is_admin:
+        agencies = Agency.objects.filter(partnership=partnership, retired=False)
+    else:
+        mine = access.lead_agency_ids(user, partnership)
+        agencies = Agency.objects.filter(pk__in=mine)
+        if not challenge.to_all_partners:
+            agencies = agencies.filter(pk__in=[a.pk for a in challenge.agencies.all()])
+    form = forms.RespondForm(
+        request.POST or None, request.FILES or None, agencies=agencies, on_behalf=is_admin
+    )
+    if request.method == "POST" and form.is_valid():
+        services.respond(
+            challenge=challenge,
+            user=user,
+            agency=form.cleaned_data["agency"],
+            text=form.cleaned_data["text"],
+            files=form.cleaned_data.get("evidence") or [],
+            on_behalf_of=form.cleaned_data.get("on_behalf_of", ""),
+        )
+        messages.success(request, "Response recorded")
+        return redirect("staff-challenge", partnership.slug, challenge.reference)
+    return render(
+        request,
+        "staff/form.html",
+        {
+            "challenge": challenge,
+            "form": form,
+            "errors": _errors(form) if form.is_bound else [],
+            "title": "Respond to the challenge",
+            "multipart": True,
+        },
+    )
+
+
+@staff_page("log.view_internal")
+def assure(request, partnership, reference):
+    def save(challenge, data):
+        services.assure(
+            challenge=challenge,
+            user=request.user,
+            version=data["version"],
+            outcome=data["outcome"],
+            date=data["date"],
+        )
+        return f"Challenge {challenge.reference} marked assured"
+
+    return _simple_form(
+        request,
+        partnership,
+        reference,
+        permission="log.decide",
+        form_class=forms.AssureForm,
+        template="staff/form.html",
+        save=save,
+        title="Mark as assured",
+    )
+
+
+@staff_page("log.view_internal")
+def close(request, partnership, reference):
+    def save(challenge, data):
+        services.close(
+            challenge=challenge,
+            user=request.user,
+            version=data["version"],
+            status=data["status"],
+            reason=data["reason"],
+            date=data["date"],
+        )
+        return f"Challenge {challenge.reference} closed"
+
+    return _simple_form(
+        request,
+        partnership,
+        reference,
+        permission="log.decide",
+        form_class=forms.CloseForm,
+        template="staff/form.html",
+        save=save,
+        title="Close without assurance",
+    )
+
+
+@staff_page("log.view_internal")
+def reopen(request, partnership, reference):
+    def save(challenge, data):
+        if challenge.status == Challenge.Status.OPEN:
+            return f"Challenge {challenge.reference} is already open"
+        services.reopen(
+            challenge=challenge, user=request.user, version=data["version"], reason=data["reason"]
+        )
+        return f"Challenge {challenge.reference} reopened"
+
+    return _simple_form(
+        request,
+        partnership,
+        reference,
+        permission="log.decide",
+        form_class=forms.ReopenForm,
+        template="staff/form.html",
+        save=save,
+        title="Reopen the challenge",
+    )
+
+
+@require_POST
+@staff_page("log.view_internal")
+def complete_action(request, partnership, reference, action_id):
+    challenge = _challenge(request, partnership, reference)
+    require(request, "log.record_progress", challenge)
+    action = get_object_or_404(Action, pk=action_id, challenge=challenge)
+    if action.completed_on is None:
+        services.complete_action(action=action, user=request.user, date=timezone.localdate())
+        messages.success(request, "Action marked done")
+    return redirect("staff-challenge", partnership.slug, challenge.reference)
+
+
+@staff_page("log.view_internal")
+def history(request, partnership, reference):
+    challenge = _challenge(request, partnership, reference)
+    return render(
+        request,
+        "staff/history.html",
+        {
+            "challenge": challenge,
+            "entries": selectors.history_entries(challenge),
+        },
+    )
+
+
+@staff_page("log.view_internal")
+def evidence(request, partnership, evidence_id):
+    item = get_object_or_404(
+        Evidence.objects.select_related("update__challenge"),
+        pk=evidence_id,
+        update__challenge__partnership=partnership,
+    )
+    if not request.user.has_perm("log.view_challenge", item.update.challenge):
+        raise Http404("No such file")
+    record_event(
+        AuditEvent.Kind.EVIDENCE,
+        f"Downloaded {item.name} of challenge {item.update.challenge.reference}",
+        user=request.user,
+        partnership=partnership,
+        request=request,
+    )
+    content_type = mimetypes.guess_type(item.name)[0] or "application/octet-stream"
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.name, content_type=content_type
+    )
+
+
+@staff_page("log.read_audit")
+def audit(request, partnership):
+    events = AuditEvent.objects.filter(partnership=partnership).select_related("user")
+    kind = request.GET.get("kind", "")
+    if kind in AuditEvent.Kind.values:
+        events = events.filter(kind=kind)
+    who = request.GET.get("user", "").strip()
+    if who:
+        events = events.filter(user_label__icontains=who)
+    return render(
+        request,
+        "staff/audit.html",
+        {
+            "events": events[:500],
+            "kinds": AuditEvent.Kind.choices,
+            "kind": kind,
+            "who": who,
+        },
+    )
+
+
+def forbidden(request, exception=None):
+    return render(request, "403.html", {"message": str(exception or "")}, status=403)
+
+
+__all__ = ["PermissionDenied"]

@@ -1,0 +1,54 @@
+"""GOV.UK Frontend markup for Django form fields: one tag, the same markup everywhere."""
+
+from django import forms, template
+
+register = template.Library()
+
+
+def _kind(field) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.Select | forms.SelectMultiple):
+        return "select"
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    return "text"
+
+
+@register.inclusion_tag("staff/_field.html")
+def govuk_field(field, datalist="", narrow=False, radios=False):
+    value = field.value()
+    multiple = getattr(field.field.widget, "allow_multiple_selected", False)
+    selected = (
+        {str(v.pk if hasattr(v, "pk") else v) for v in (value or [])}
+        if multiple
+        else {"" if value is None else str(getattr(value, "pk", value))}
+    )
+    choices = []
+    if hasattr(field.field, "choices"):
+        for choice_value, label in field.field.choices:
+            key = str(getattr(choice_value, "value", choice_value))
+            choices.append({"value": key, "label": label, "selected": key in selected})
+    if hasattr(value, "strftime"):
+        value = value.strftime("%d/%m/%Y")
+    kind = "radios" if radios else _kind(field)
+    hint_id = f"{field.id_for_label}-hint" if field.help_text else ""
+    error_id = f"{field.id_for_label}-error" if field.errors else ""
+    return {
+        "f": field,
+        "kind": kind,
+        "value": "" if value is None or multiple else value,
+        "choices": choices,
+        "multiple": multiple,
+        "describedby": " ".join(i for i in (hint_id, error_id) if i),
+        "datalist": datalist,
+        "narrow": narrow,
+        "rows": field.field.widget.attrs.get("rows", 5),
+    }

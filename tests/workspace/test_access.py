@@ -1,0 +1,94 @@
+"""Who may reach which internal page: every internal URL for every role, and anonymous."""
+
+import pytest
+
+from challengelog.register.models import Challenge
+
+S = "/staff/southampton"
+# Challenge 144 is addressed to Children and Families Service; 97 to all partners.
+PAGES = {
+    "my work": "/work/",
+    "internal log": f"{S}/log/",
+    "export csv": f"{S}/export.csv",
+    "raise": f"{S}/raise/",
+    "audit": f"{S}/audit/",
+    "challenge": f"{S}/log/144/",
+    "edit": f"{S}/log/144/edit/",
+    "progress": f"{S}/log/144/progress/",
+    "respond": f"{S}/log/144/respond/",
+    "assure": f"{S}/log/144/assure/",
+    "close": f"{S}/log/144/close/",
+    "reopen": f"{S}/log/146/reopen/",
+    "history": f"{S}/log/144/history/",
+    "all-partners challenge": f"{S}/log/97/",
+    "respond to all partners": f"{S}/log/97/respond/",
+    "lists": f"{S}/lists/",
+    "import": f"{S}/import/",
+}
+OK, NO, GONE = 200, 403, 404
+EXPECTED = {
+    #                         admin chair member lead other_lead
+    "my work": (OK, OK, OK, OK, OK),
+    "internal log": (OK, OK, OK, OK, OK),
+    "export csv": (OK, OK, OK, OK, OK),
+    "raise": (OK, OK, NO, NO, NO),
+    "audit": (OK, NO, NO, NO, NO),
+    "challenge": (OK, OK, OK, OK, GONE),
+    "edit": (OK, OK, NO, NO, GONE),
+    "progress": (OK, OK, NO, NO, GONE),
+    "respond": (OK, NO, NO, OK, GONE),
+    "assure": (OK, OK, NO, NO, GONE),
+    "close": (OK, OK, NO, NO, GONE),
+    "reopen": (OK, OK, NO, GONE, GONE),
+    "history": (OK, OK, OK, OK, GONE),
+    "all-partners challenge": (OK, OK, OK, OK, OK),
+    "respond to all partners": (OK, NO, NO, OK, OK),
+    "lists": (OK, NO, NO, NO, NO),
+    "import": (OK, NO, NO, NO, NO),
+}
+ROLES = ["admin", "chair", "member", "lead", "other_lead"]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_anonymous_visitors_are_sent_to_sign_in(client, seeded, page):
+    response = client.get(PAGES[page])
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/?next=")
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_what_it_may(as_user, page, role):
+    expected = EXPECTED[page][ROLES.index(role)]
+    assert as_user(role).get(PAGES[page]).status_code == expected, (page, role)
+
+
+@pytest.mark.parametrize("role", ["member", "lead", "other_lead"])
+def test_posts_are_refused_as_well_as_pages(as_user, role):
+    client = as_user(role)
+    before = Challenge.objects.get(reference="144").version
+    for url in (f"{S}/log/144/edit/", f"{S}/log/144/assure/", f"{S}/log/144/progress/"):
+        response = client.post(
+            url, {"text": "x", "outcome": "x", "date": "01/01/2020", "version": before}
+        )
+        assert response.status_code in (403, 404)
+    assert Challenge.objects.get(reference="144").status == "open"
+    assert Challenge.objects.get(reference="144").version == before
+
+
+def test_an_agency_lead_sees_only_their_agencys_challenges_everywhere(as_user):
+    client = as_user("other_lead")  # Barnardos
+    log = client.get(f"{S}/log/?q=supervision+orders")
+    assert "144" not in log.text.split("Challenges, newest first")[-1]
+    everything = client.get(f"{S}/log/").text
+    assert "/staff/southampton/log/65/" in everything  # to Barnardos
+    assert "/staff/southampton/log/144/" not in everything
+    exported = client.get(f"{S}/export.json").json()
+    references = {r["reference"] for r in exported}
+    assert "144" not in references
+    assert {"65", "83", "84", "97"} <= references
+    assert all(r["to_all_partners"] or "Barnardos" in r["agencies"] for r in exported)
+
+
+def test_a_public_page_stays_public_and_unchanged(client, seeded):
+    assert client.get("/southampton/log/144/").status_code == 200
