@@ -217,33 +217,13 @@ def respond(
     return update
 
 
-@transaction.atomic
-def assure(*, challenge: Challenge, user, version: int, outcome: str, date: dt.date) -> Challenge:
-    current = _locked(challenge, version)
-    current.status = Challenge.Status.ASSURED
-    current.outcome = outcome
-    current.date_resolved = date
-    _save(current, user, "Assured")
-    ProgressUpdate.objects.create(
-        challenge=current,
-        kind=ProgressUpdate.Kind.STATUS,
-        date=date,
-        author=user,
-        author_name=str(user),
-        text=f"Assured. Outcome and impact: {outcome}",
-        position=_next_position(current),
-    )
-    return current
-
-
-@transaction.atomic
-def close(
-    *, challenge: Challenge, user, version: int, status: str, reason: str, date: dt.date
-) -> Challenge:
-    """Close without assurance, or withdraw: a reason is always recorded."""
+def _change_status(challenge, user, version, *, status, resolved_on, note, date, **fields):
+    """Set a challenge's status (refusing a stale version) and say so in its timeline."""
     current = _locked(challenge, version)
     current.status = status
-    current.date_resolved = date
+    current.date_resolved = resolved_on
+    for name, value in fields.items():
+        setattr(current, name, value)
     _save(current, user, current.get_status_display())
     ProgressUpdate.objects.create(
         challenge=current,
@@ -251,28 +231,55 @@ def close(
         date=date,
         author=user,
         author_name=str(user),
-        text=f"{current.get_status_display()}: {reason}",
+        text=note,
         position=_next_position(current),
     )
     return current
 
 
 @transaction.atomic
-def reopen(*, challenge: Challenge, user, version: int, reason: str) -> Challenge:
-    current = _locked(challenge, version)
-    current.status = Challenge.Status.OPEN
-    current.date_resolved = None
-    _save(current, user, "Reopened")
-    ProgressUpdate.objects.create(
-        challenge=current,
-        kind=ProgressUpdate.Kind.STATUS,
-        date=timezone.localdate(),
-        author=user,
-        author_name=str(user),
-        text=f"Reopened: {reason}",
-        position=_next_position(current),
+def assure(*, challenge: Challenge, user, version: int, outcome: str, date: dt.date) -> Challenge:
+    """Agree the board is assured: the outcome and impact statement is required."""
+    return _change_status(
+        challenge,
+        user,
+        version,
+        status=Challenge.Status.ASSURED,
+        resolved_on=date,
+        note=f"Assured. Outcome and impact: {outcome}",
+        date=date,
+        outcome=outcome,
     )
-    return current
+
+
+@transaction.atomic
+def close(
+    *, challenge: Challenge, user, version: int, status: str, reason: str, date: dt.date
+) -> Challenge:
+    """Close without assurance, or withdraw: a reason is always recorded."""
+    label = Challenge.Status(status).label
+    return _change_status(
+        challenge,
+        user,
+        version,
+        status=status,
+        resolved_on=date,
+        note=f"{label}: {reason}",
+        date=date,
+    )
+
+
+@transaction.atomic
+def reopen(*, challenge: Challenge, user, version: int, reason: str) -> Challenge:
+    return _change_status(
+        challenge,
+        user,
+        version,
+        status=Challenge.Status.OPEN,
+        resolved_on=None,
+        note=f"Reopened: {reason}",
+        date=timezone.localdate(),
+    )
 
 
 @transaction.atomic

@@ -366,75 +366,51 @@ def respond(request, partnership, reference):
     )
 
 
-@staff_page("log.view_internal")
-def assure(request, partnership, reference):
-    def save(challenge, data):
-        services.assure(
-            challenge=challenge,
-            user=request.user,
-            version=data["version"],
-            outcome=data["outcome"],
-            date=data["date"],
+def _decision(service, permission, title, done, *, check=None):
+    """A view for one decision on a challenge: a form, then `service` with its fields."""
+
+    @staff_page("log.view_internal")
+    def view(request, partnership, reference):
+        def save(challenge, data):
+            if check and (message := check(challenge)):
+                return message
+            service(challenge=challenge, user=request.user, **data)
+            return done.format(reference=challenge.reference)
+
+        form_class = {
+            services.assure: forms.AssureForm,
+            services.close: forms.CloseForm,
+            services.reopen: forms.ReopenForm,
+        }[service]
+        return _simple_form(
+            request,
+            partnership,
+            reference,
+            permission=permission,
+            form_class=form_class,
+            template="staff/form.html",
+            save=save,
+            title=title,
         )
-        return f"Challenge {challenge.reference} marked assured"
 
-    return _simple_form(
-        request,
-        partnership,
-        reference,
-        permission="log.decide",
-        form_class=forms.AssureForm,
-        template="staff/form.html",
-        save=save,
-        title="Mark as assured",
-    )
+    return view
 
 
-@staff_page("log.view_internal")
-def close(request, partnership, reference):
-    def save(challenge, data):
-        services.close(
-            challenge=challenge,
-            user=request.user,
-            version=data["version"],
-            status=data["status"],
-            reason=data["reason"],
-            date=data["date"],
-        )
-        return f"Challenge {challenge.reference} closed"
-
-    return _simple_form(
-        request,
-        partnership,
-        reference,
-        permission="log.decide",
-        form_class=forms.CloseForm,
-        template="staff/form.html",
-        save=save,
-        title="Close without assurance",
-    )
-
-
-@staff_page("log.view_internal")
-def reopen(request, partnership, reference):
-    def save(challenge, data):
-        if challenge.status == Challenge.Status.OPEN:
-            return f"Challenge {challenge.reference} is already open"
-        services.reopen(
-            challenge=challenge, user=request.user, version=data["version"], reason=data["reason"]
-        )
-        return f"Challenge {challenge.reference} reopened"
-
-    return _simple_form(
-        request,
-        partnership,
-        reference,
-        permission="log.decide",
-        form_class=forms.ReopenForm,
-        template="staff/form.html",
-        save=save,
-        title="Reopen the challenge",
-    )
+assure = _decision(
+    services.assure, "log.decide", "Mark as assured", "Challenge {reference} marked assured"
+)
+close = _decision(
+    services.close, "log.decide", "Close without assurance", "Challenge {reference} closed"
+)
+reopen = _decision(
+    services.reopen,
+    "log.decide",
+    "Reopen the challenge",
+    "Challenge {reference} reopened",
+    check=lambda c: (
+        f"Challenge {c.reference} is already open" if c.status == Challenge.Status.OPEN else None
+    ),
+)
 
 
 @require_POST
