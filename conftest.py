@@ -47,3 +47,13 @@ def seeded(db, seed_path):
 def _fast_passwords(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture
+def published(seeded):
+    """The seed log imported and published in one step, as a board does with a log it has
+    published before."""
+    from challengelog.publishing.services import publish
+    from challengelog.register.models import Partnership
+
+    return publish(partnership=Partnership.objects.get(slug="southampton"), label="test")

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "challengelog.accounts",
     "challengelog.register",
     "challengelog.importing",
+    "challengelog.publishing",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -78,6 +78,7 @@ rules.add_perm("log.export", is_staff)  # obj: partnership (leads get only their
 rules.add_perm("log.import", is_admin)
 rules.add_perm("log.manage_lists", is_admin)
 rules.add_perm("log.read_audit", is_admin)
+rules.add_perm("log.publish", is_chair)  # obj: partnership
 rules.add_perm("log.view_challenge", can_see_challenge)  # obj: challenge
 rules.add_perm("log.edit_challenge", is_chair)
 rules.add_perm("log.record_progress", is_chair)

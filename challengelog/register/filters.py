@@ -26,9 +26,10 @@ class LogFilters(forms.Form):
     year = forms.ChoiceField(required=False, label="Year raised")
     risk = forms.ChoiceField(required=False, label="Risk")
 
-    def __init__(self, data, *, partnership: Partnership):
+    def __init__(self, data, *, partnership: Partnership, model=Challenge):
         super().__init__(data)
         self.partnership = partnership
+        self.model = model
         self.entries = {
             "agency": list(Agency.objects.filter(partnership=partnership).only("name", "slug")),
             "forum": list(Forum.objects.filter(partnership=partnership).only("name", "slug")),
@@ -43,7 +44,7 @@ class LogFilters(forms.Form):
         self.fields["status"].choices = [("", "Any"), *Challenge.Status.choices]
         self.fields["risk"].choices = [("", "Any"), *Challenge.Risk.choices]
         # Two ordered look-ups, each one step along the log's index.
-        dated = Challenge.objects.filter(partnership=partnership, date_raised__isnull=False)
+        dated = model.objects.filter(partnership=partnership, date_raised__isnull=False)
         first = dated.order_by("sort_date").values_list("sort_date", flat=True).first()
         last = dated.order_by("-sort_date").values_list("sort_date", flat=True).first()
         years = range(last.year, first.year - 1, -1) if first else range(0)
@@ -99,9 +100,10 @@ def apply(queryset: QuerySet, form: LogFilters, values: dict[str, str]) -> Query
         else:
             # As in search: walk the log in page order and test each row, so a page of a
             # much-challenged agency stops after fifty rows rather than sorting them all.
+            m2m = queryset.model._meta.get_field("agencies")
             sql = (
-                '+"register_challenge"."id" IN (SELECT challenge_id FROM '
-                "register_challenge_agencies WHERE agency_id = %s)"
+                f'+"{queryset.model._meta.db_table}"."id" IN (SELECT {m2m.m2m_column_name()} '
+                f"FROM {m2m.m2m_db_table()} WHERE {m2m.m2m_reverse_name()} = %s)"
             )
             agency_id = slugs["agency"][values["agency"]]
             queryset = queryset.filter(RawSQL(sql, [agency_id], output_field=BooleanField()))
@@ -136,8 +138,8 @@ class StaffLogFilters(LogFilters):
         choices=[("", "Any"), ("overdue", "Overdue"), ("soon", "Due in the next 10 working days")],
     )
 
-    def __init__(self, data, *, partnership: Partnership):
-        super().__init__(data, partnership=partnership)
+    def __init__(self, data, *, partnership: Partnership, model=Challenge):
+        super().__init__(data, partnership=partnership, model=model)
         self.fields["owner"].choices = [("", "Any")] + [
             (e.slug, e.name) for e in self.entries["agency"]
         ]

@@ -60,21 +60,18 @@ def _tsquery(alternatives) -> str:
 
 
 def search(queryset: QuerySet, q: str) -> QuerySet:
-    """The challenges of `queryset` matching the words of `q`; all of them when q is empty."""
+    """The challenges of `queryset` matching the words of `q`; all of them when q is empty.
+    Works for the register and for the published copy: each table has its own index,
+    `<table>_fts` (SQLite) or `<table>_search` (PostgreSQL)."""
     alternatives = parse(q)
     if not alternatives:
         return queryset
+    table = queryset.model._meta.db_table
     if connection.vendor == "postgresql":
-        sql = (
-            "SELECT challenge_id FROM register_challenge_search "
-            "WHERE document @@ to_tsquery('english', %s)"
-        )
+        sql = f"SELECT challenge_id FROM {table}_search WHERE document @@ to_tsquery('english', %s)"
         return queryset.filter(pk__in=RawSQL(sql, [_tsquery(alternatives)]))
     # The unary plus keeps SQLite walking the log's own index in page order, testing each row
     # against the (materialised) matches, so that a page stops after its fifty rows instead of
     # fetching and sorting every match of a common word.
-    sql = (
-        '+"register_challenge"."id" IN '
-        "(SELECT rowid FROM register_challenge_fts WHERE register_challenge_fts MATCH %s)"
-    )
+    sql = f'+"{table}"."id" IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s)'
     return queryset.filter(RawSQL(sql, [_fts5(alternatives)], output_field=BooleanField()))

@@ -147,9 +147,10 @@ def challenge_detail(partnership: Partnership, reference: str) -> Challenge:
     )
 
 
-def entries_with_counts(model, partnership: Partnership) -> QuerySet:
-    """Agencies, forums or raisers of a partnership, each with its challenges counted."""
-    relation = "challenges" if model is Agency else "challenge"
+def entries_with_counts(model, partnership: Partnership, relation: str = "") -> QuerySet:
+    """Agencies, forums or raisers of a partnership, each with its challenges counted (or,
+    with relation="published_challenges", its published ones)."""
+    relation = relation or ("challenges" if model is Agency else "challenge")
     return (
         model.objects.filter(partnership=partnership)
         .annotate(

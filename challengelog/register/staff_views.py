@@ -18,6 +18,7 @@ from challengelog.accounts import rules as access
 from challengelog.accounts.access import require, staff_page
 from challengelog.accounts.models import AuditEvent, Membership, record_event
 from challengelog.followup.workingdays import add_working_days, overdue_by
+from challengelog.publishing.services import changed_since_publication
 from challengelog.register import export, forms, selectors, services
 from challengelog.register.models import Action, Agency, Challenge, Evidence, Partnership
 from challengelog.register.views import _listing
@@ -156,6 +157,7 @@ def staff_challenge(request, partnership, reference):
             "can_progress": user.has_perm("log.record_progress", challenge),
             "can_respond": user.has_perm("log.respond", challenge),
             "can_decide": user.has_perm("log.decide", challenge),
+            "unpublished_changes": changed_since_publication(challenge),
         },
     )
 

@@ -64,6 +64,10 @@ def live_log(transactional_db, live_server, seed_path):
         path=seed_path, partnership="southampton", partnership_name="Southampton LSCB"
     )
     assert report.ok
+    from challengelog.publishing.services import publish
+    from challengelog.register.models import Partnership
+
+    publish(partnership=Partnership.objects.get(slug="southampton"), label="test")
     return live_server.url
 
 

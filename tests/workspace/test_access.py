@@ -24,6 +24,7 @@ PAGES = {
     "respond to all partners": f"{S}/log/97/respond/",
     "lists": f"{S}/lists/",
     "import": f"{S}/import/",
+    "publishing": f"{S}/publishing/",
 }
 OK, NO, GONE = 200, 403, 404
 EXPECTED = {
@@ -45,6 +46,7 @@ EXPECTED = {
     "respond to all partners": (OK, NO, NO, OK, OK),
     "lists": (OK, NO, NO, NO, NO),
     "import": (OK, NO, NO, NO, NO),
+    "publishing": (OK, OK, NO, NO, NO),
 }
 ROLES = ["admin", "chair", "member", "lead", "other_lead"]
 
@@ -90,5 +92,5 @@ def test_an_agency_lead_sees_only_their_agencys_challenges_everywhere(as_user):
     assert all(r["to_all_partners"] or "Barnardos" in r["agencies"] for r in exported)
 
 
-def test_a_public_page_stays_public_and_unchanged(client, seeded):
+def test_a_public_page_stays_public_and_unchanged(client, published):
     assert client.get("/southampton/log/144/").status_code == 200

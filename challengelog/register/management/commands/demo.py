@@ -22,3 +22,12 @@ class Command(BaseCommand):
         if not report.ok:
             raise CommandError("; ".join(str(p) for p in report.problems))
         self.stdout.write(self.style.SUCCESS(f"Demo data: {report.summary()}"))
+        # The Southampton log was published already: publish it in one step, names nobody
+        # has reviewed removed.
+        from challengelog.publishing.services import publish
+        from challengelog.register.models import Partnership
+
+        publication = publish(
+            partnership=Partnership.objects.get(slug="southampton"), label="demo data"
+        )
+        self.stdout.write(f"Published {publication.count} challenges.")

@@ -1,0 +1,288 @@
+"""The public challenge log as files to download: CSV, Excel, JSON and PDF.
+
+Input: a list of dicts, one per published challenge, newest first, with the keys of the
+product's JSON export (see `challengelog.register.export.challenge_record`); only
+`PUBLIC_KEYS` are read.
+
+Spreadsheet safety: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+return could be taken by Excel, LibreOffice or Google Sheets as a formula ("CSV injection").
+In the CSV and the Excel file such a cell is written with a single quote `'` in front
+(`neutralise`): the spreadsheet then shows the text, and a reader sees the quote. The JSON
+keeps every value exactly as recorded; the PDF shows the text as recorded, escaped.
+
+The PDF is rendered by WeasyPrint from `publishing/log_pdf.html` (Django template, autoescaped)
+and `publishing/log_pdf.css`, with a URL fetcher that refuses everything but `data:` URLs:
+rendering never reaches the network or the file system.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import json
+import re
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+PUBLIC_KEYS = (
+    "reference",
+    "date",
+    "meeting",
+    "challenge",
+    "raised_by",
+    "to",
+    "risk",
+    "action",
+    "progress",
+    "resolved",
+    "status",
+    "forum",
+    "agencies",
+)
+
+# Column titles of the published log, as the board's own spreadsheet has them.
+CSV_HEADER = (
+    "No",
+    "Date of challenge",
+    "Meeting",
+    "Challenge",
+    "From",
+    "To",
+    "Risk?",
+    "Action",
+    "Progress",
+    "Resolved?",
+    "Status",
+)
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "pdf": "application/pdf",
+}
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Excel refuses a cell longer than this; openpyxl would write it and Excel would then
+# report the workbook as damaged.
+XLSX_CELL_LIMIT = 32_767
+XLSX_TRUNCATED = " [… truncated: the full text is in the CSV and JSON downloads]"
+# Control characters that XML 1.0 (and so an .xlsx) cannot hold; tab, LF and CR can stay.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+XLSX_WIDTHS = (6, 12, 24, 60, 24, 28, 7, 50, 50, 10, 20)
+
+_HERE = Path(__file__).resolve().parent
+PDF_CSS = _HERE / "templates" / "publishing" / "log_pdf.css"
+
+
+def neutralise(value: str) -> str:
+    """The text as a spreadsheet will show it and never run it: a cell that begins with
+    `=`, `+`, `-`, `@`, a tab or a carriage return gets a single quote `'` in front."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def filename(partnership_slug: str, published: dt.date, ext: str) -> str:
+    """E.g. "southampton-challenge-log-2026-11-26.csv"."""
+    if ext not in CONTENT_TYPES:
+        raise ValueError(f"unknown download format: {ext!r}")
+    if isinstance(published, dt.datetime):
+        published = published.date()
+    slug = slugify(partnership_slug) or "partnership"
+    return f"{slug}-challenge-log-{published.isoformat()}.{ext}"
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _uk_date(value: str | None) -> str:
+    day = _date(value)
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _risk(value: bool | None) -> str:
+    return {True: "Y", False: "N"}.get(value, "")
+
+
+def _resolved(value: bool) -> str:
+    return "Y" if value else ""
+
+
+def _status(value: str) -> str:
+    """ "Open", "Assured", "Closed, not assured", "Withdrawn": the labels staff see."""
+    from challengelog.register.models import Challenge
+
+    return dict(Challenge.Status.choices).get(value, value or "")
+
+
+def _text_cells(record: dict) -> list[str]:
+    """The CSV's row: every cell as text, as it reads in the published log."""
+    return [
+        str(record["reference"]),
+        _uk_date(record["date"]),
+        record["meeting"] or "",
+        record["challenge"] or "",
+        record["raised_by"] or "",
+        record["to"] or "",
+        _risk(record["risk"]),
+        record["action"] or "",
+        record["progress"] or "",
+        _resolved(record["resolved"]),
+        _status(record["status"]),
+    ]
+
+
+def to_csv(records) -> bytes:
+    """UTF-8 with a byte-order mark (so Excel reads accents and dashes right), CRLF rows."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for record in records:
+        writer.writerow([neutralise(cell) for cell in _text_cells(record)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_text(value: str) -> str:
+    value = neutralise(_XML_ILLEGAL.sub("", value))
+    if len(value) > XLSX_CELL_LIMIT:
+        value = value[: XLSX_CELL_LIMIT - len(XLSX_TRUNCATED)] + XLSX_TRUNCATED
+    return value
+
+
+def to_xlsx(records) -> bytes:
+    """One sheet "Challenge log": header row frozen, columns sized, text wrapped, dates as
+    Excel dates shown DD/MM/YYYY, whole-number references as numbers (so they sort)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Challenge log"
+    sheet.append(list(CSV_HEADER))
+    for record in records:
+        cells: list = [_xlsx_text(cell) for cell in _text_cells(record)]
+        reference = str(record["reference"])
+        if reference.isascii() and reference.isdigit():
+            cells[0] = int(reference)
+        cells[1] = _date(record["date"])
+        sheet.append(cells)
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    bold = Font(bold=True)
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = wrap
+            if cell.row == 1:
+                cell.font = bold
+            elif cell.column == 2:
+                cell.number_format = "DD/MM/YYYY"
+    for index, width in enumerate(XLSX_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    last = f"{get_column_letter(len(CSV_HEADER))}{sheet.max_row}"
+    sheet.auto_filter.ref = f"A1:{last}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = "1:1"
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def to_json(records) -> bytes:
+    """A list of objects holding `PUBLIC_KEYS` only, values exactly as recorded."""
+    data = [{key: record[key] for key in PUBLIC_KEYS} for record in records]
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@functools.cache
+def _url_fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class RefusingURLFetcher(URLFetcher):
+        """Fetches `data:` URLs and refuses every other URL (http, https, file, ftp...).
+        WeasyPrint catches the refusal, logs a warning and leaves the resource out."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols=("data",), allow_redirects=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            if not url.lower().startswith("data:"):
+                self.refused.append(url)
+                raise ValueError(f"the challenge log PDF fetches nothing: {url[:200]}")
+            return super().fetch(url, headers)
+
+    return RefusingURLFetcher
+
+
+def url_fetcher():
+    """A new fetcher for one rendering; its `refused` list holds the URLs it turned down."""
+    return _url_fetcher_class()()
+
+
+def _pdf_row(record: dict) -> dict:
+    return {
+        "reference": str(record["reference"]),
+        "date": _uk_date(record["date"]),
+        "meeting": record["meeting"] or "",
+        "challenge": record["challenge"] or "",
+        "raised_by": record["raised_by"] or "",
+        "to": record["to"] or "",
+        "risk": _risk(record["risk"]),
+        "action": record["action"] or "",
+        "progress": record["progress"] or "",
+        "resolved": "Yes" if record["resolved"] else "",
+    }
+
+
+def render_pdf(html: str, fetcher=None) -> bytes:
+    """HTML to a tagged PDF, A4 stylesheet from `log_pdf.css`, fetching nothing."""
+    from weasyprint import CSS, HTML
+
+    fetcher = fetcher or url_fetcher()
+    stylesheet = CSS(string=PDF_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
+    document = HTML(string=html, url_fetcher=fetcher)
+    # PDF/UA-1 variant: a structure tree (tags), PDF 1.7, the document title shown in the
+    # viewer's title bar, and the language from <html lang>.
+    return document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
+
+
+def to_pdf(
+    records, *, partnership_name: str, published: dt.datetime, note: str = "", fetcher=None
+) -> bytes:
+    """The log as a board puts it on its website: A4 landscape, running header and
+    footer with the partnership, the publication date and "Page N of M"."""
+    if isinstance(published, dt.datetime):
+        # Shown in the board's own time (settings.TIME_ZONE); a naive value is taken as that.
+        if timezone.is_naive(published):
+            published = timezone.make_aware(published)
+        published = timezone.localtime(published)
+    rows = [_pdf_row(record) for record in records]
+    html = render_to_string(
+        "publishing/log_pdf.html",
+        {
+            "rows": rows,
+            "partnership_name": partnership_name,
+            "published": published,
+            # W3C date-time, the form WeasyPrint puts in the PDF's creation date.
+            "published_w3c": (
+                published.replace(microsecond=0)
+                if isinstance(published, dt.datetime)
+                else published
+            ).isoformat(),
+            "note": note,
+        },
+    )
+    return render_pdf(html, fetcher)

@@ -1,0 +1,269 @@
+"""Publishing: the approved public copy of each challenge, its redaction and its downloads.
+
+publish() takes the internal record, removes every person's name a reviewer has not
+approved, writes the public copy, builds the whole-log downloads once, and records the act
+in the audit log. The public pages and downloads read only what it wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+
+from challengelog.accounts.models import AuditEvent, record_event
+from challengelog.publishing import downloads, redaction
+from challengelog.publishing.models import NameReview, Publication, PublishedChallenge
+from challengelog.register.models import (
+    Agency,
+    Challenge,
+    Forum,
+    Partnership,
+    ProgressUpdate,
+    Raiser,
+)
+
+REDACTED_FIELDS = (
+    "text",
+    "action",
+    "progress",
+    "meeting_as_recorded",
+    "to_as_recorded",
+    "raised_by_as_recorded",
+    "outcome",
+)
+
+
+def known_terms(partnership: Partnership) -> list[str]:
+    """Names that are never a person's: the canonical names of the partnership's agencies,
+    meetings and raisers. Not their spellings as recorded ("Principal Officer MASH & Early
+    Help (SM)"), and not a canonical name that itself holds a name ("JC/HL workshop")."""
+    terms = []
+    for model in (Agency, Forum, Raiser):
+        for name in model.objects.filter(partnership=partnership).values_list("name", flat=True):
+            if not redaction.detect(name):
+                terms.append(name)
+    return terms
+
+
+class PublicNames:
+    """Canonical names as the public may see them: a name holding a person's is redacted."""
+
+    do_not_call_in_templates = True  # a template passes it to the `public` filter
+
+    def __init__(self, partnership: Partnership):
+        self.terms = known_terms(partnership)
+        self.chosen = decisions(partnership)
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        if name not in self.cache:
+            self.cache[name] = redaction.redact(name or "", self.chosen, self.terms)
+        return self.cache[name]
+
+
+def decisions(partnership: Partnership) -> dict[str, str]:
+    return dict(
+        NameReview.objects.filter(partnership=partnership).values_list("name", "replacement")
+    )
+
+
+def _challenges(partnership: Partnership, references=None):
+    queryset = (
+        Challenge.objects.filter(partnership=partnership)
+        .select_related("forum", "raised_by")
+        .prefetch_related(
+            "agencies",
+            "actions",
+            Prefetch("updates", queryset=ProgressUpdate.objects.order_by("position", "id")),
+        )
+    )
+    if references is not None:
+        queryset = queryset.filter(reference__in=list(references))
+    return queryset
+
+
+def internal_values(challenge: Challenge) -> dict:
+    """What the public copy is made from, before redaction."""
+    updates = [u for u in challenge.updates.all() if u.kind != ProgressUpdate.Kind.STATUS]
+    return {
+        "reference": challenge.reference,
+        "reference_number": challenge.reference_number,
+        "date_raised": challenge.date_raised,
+        "forum_id": challenge.forum_id,
+        "raised_by_id": challenge.raised_by_id,
+        "to_all_partners": challenge.to_all_partners,
+        "risk": challenge.risk,
+        "status": challenge.status,
+        "date_resolved": challenge.date_resolved,
+        "text": challenge.text,
+        "action": challenge.action or "\n".join(a.text for a in challenge.actions.all()),
+        "progress": updates[-1].text if updates else "",
+        "meeting_as_recorded": challenge.meeting_as_recorded,
+        "to_as_recorded": challenge.to_as_recorded,
+        "raised_by_as_recorded": challenge.raised_by_as_recorded,
+        "outcome": challenge.outcome,
+        "agency_ids": sorted(a.pk for a in challenge.agencies.all()),
+    }
+
+
+def fingerprint(values: dict) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def changed_since_publication(challenge: Challenge) -> bool:
+    published = (
+        PublishedChallenge.objects.filter(source=challenge).only("source_fingerprint").first()
+    )
+    return published is None or published.source_fingerprint != fingerprint(
+        internal_values(challenge)
+    )
+
+
+def pending(partnership: Partnership) -> list[str]:
+    """References of the challenges never published or changed since their publication."""
+    published = dict(
+        PublishedChallenge.objects.filter(partnership=partnership).values_list(
+            "source_id", "source_fingerprint"
+        )
+    )
+    return [
+        c.reference
+        for c in _challenges(partnership)
+        if published.get(c.pk) != fingerprint(internal_values(c))
+    ]
+
+
+@transaction.atomic
+def publish(
+    *, partnership: Partnership, user=None, references=None, request=None, label: str = ""
+) -> Publication:
+    """Publish every challenge of the partnership, or those named; names nobody reviewed are
+    removed. Builds the whole-log downloads and records the act."""
+    terms = known_terms(partnership)
+    chosen = decisions(partnership)
+    publication = Publication.objects.create(
+        partnership=partnership,
+        published_by=user if user and user.is_authenticated else None,
+        published_by_label=(user.email if user and user.is_authenticated else label)[:254],
+    )
+    existing = {p.reference: p for p in PublishedChallenge.objects.filter(partnership=partnership)}
+    count = 0
+    for challenge in _challenges(partnership, references):
+        values = internal_values(challenge)
+        public = {k: v for k, v in values.items() if k != "agency_ids"}
+        for name in REDACTED_FIELDS:
+            public[name] = redaction.redact(values[name] or "", chosen, terms)
+        copy = existing.get(challenge.reference) or PublishedChallenge(
+            partnership=partnership, reference=challenge.reference
+        )
+        for name, value in public.items():
+            setattr(copy, name, value)
+        copy.source = challenge
+        copy.source_fingerprint = fingerprint(values)
+        copy.publication = publication
+        copy.save()
+        copy.agencies.set(values["agency_ids"])
+        count += 1
+    publication.count = count
+    publication.total = PublishedChallenge.objects.filter(partnership=partnership).count()
+    publication.files = build_downloads(partnership, publication)
+    publication.save()
+    record_event(
+        AuditEvent.Kind.PUBLISH,
+        f"Published {count} challenge{'s' if count != 1 else ''}",
+        user=user,
+        partnership=partnership,
+        request=request,
+        user_label=label,
+        publication=publication.pk,
+        count=count,
+    )
+    return publication
+
+
+def published_record(item: PublishedChallenge, names=str) -> dict:
+    """A published challenge in the product's export shape (public keys only); `names` shows
+    canonical names as the public may see them."""
+    return {
+        "reference": item.reference,
+        "date": item.date_raised.isoformat() if item.date_raised else None,
+        "meeting": item.meeting_as_recorded,
+        "challenge": item.text,
+        "raised_by": item.raised_by_as_recorded,
+        "to": item.to_as_recorded,
+        "risk": item.risk_flag,
+        "action": item.action,
+        "progress": item.progress,
+        "resolved": item.resolved,
+        "status": item.status,
+        "forum": names(item.forum.name) if item.forum else None,
+        "agencies": sorted(names(a.name) for a in item.agencies.all()),
+    }
+
+
+def published_records(queryset) -> list[dict]:
+    rows = list(
+        queryset.select_related("forum", "partnership")
+        .prefetch_related("agencies")
+        .order_by("-sort_date", "-reference_number", "-id")
+    )
+    names = PublicNames(rows[0].partnership) if rows else str
+    return [published_record(item, names) for item in rows]
+
+
+def build_downloads(partnership: Partnership, publication: Publication) -> dict[str, str]:
+    """The whole-log files, built once per publication rather than on every request."""
+    records = published_records(PublishedChallenge.objects.filter(partnership=partnership))
+    folder = Path(settings.VAR_DIR) / "published" / partnership.slug / str(publication.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for fmt in ("csv", "xlsx", "json", "pdf"):
+        if fmt == "pdf":
+            data = downloads.to_pdf(
+                records, partnership_name=partnership.name, published=publication.published_at
+            )
+        else:
+            data = getattr(downloads, f"to_{fmt}")(records)
+        path = folder / downloads.filename(partnership.slug, publication.published_at.date(), fmt)
+        path.write_bytes(data)
+        files[fmt] = str(path)
+    return files
+
+
+def review_name(*, partnership: Partnership, name: str, replacement: str, user) -> NameReview:
+    review, _ = NameReview.objects.update_or_create(
+        partnership=partnership,
+        name=name,
+        defaults={"replacement": replacement, "reviewed_by": user},
+    )
+    return review
+
+
+def names_found(partnership: Partnership) -> list[dict]:
+    """Every person's name the detector finds in the internal log, with where it occurs, its
+    proposal and any decision."""
+    terms = known_terms(partnership)
+    chosen = decisions(partnership)
+    found: dict[str, dict] = {}
+    for challenge in _challenges(partnership):
+        values = internal_values(challenge)
+        for field in REDACTED_FIELDS:
+            for hit in redaction.detect(values[field] or "", terms):
+                entry = found.setdefault(
+                    hit.text,
+                    {
+                        "name": hit.text,
+                        "kind": hit.kind,
+                        "proposal": hit.proposal,
+                        "references": [],
+                        "decision": chosen.get(hit.text),
+                    },
+                )
+                if challenge.reference not in entry["references"]:
+                    entry["references"].append(challenge.reference)
+    return sorted(found.values(), key=lambda e: (e["decision"] is not None, e["name"].lower()))

@@ -1,0 +1,139 @@
+"""The public downloads, the accessibility statement, and the staff publishing page."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from challengelog.accounts.access import staff_page
+from challengelog.publishing import downloads, services
+from challengelog.publishing.models import Publication
+from challengelog.register import filters
+from challengelog.register.models import Partnership
+from challengelog.register.views import public_page
+
+PDF_ROW_LIMIT = 500
+
+
+@public_page
+def download(request, slug, fmt):
+    """The published log as a file. Without filters: the file built when it was published;
+    with filters: built now from the published rows that match (a PDF up to 500 rows)."""
+    partnership = get_object_or_404(Partnership, slug=slug)
+    if fmt not in downloads.CONTENT_TYPES:
+        raise Http404
+    publication = partnership.publications.first()
+    if publication is None:
+        raise Http404("Nothing has been published yet")
+    form = filters.LogFilters(
+        request.GET or None, partnership=partnership, model=partnership.published.model
+    )
+    values = form.values()
+    if form.errors:
+        return render(
+            request,
+            "publishing/download_refused.html",
+            {
+                "partnership": partnership,
+                "message": "; ".join(
+                    f"{form.fields[n].label}: {e[0]}" for n, e in form.errors.items()
+                ),
+            },
+            status=400,
+        )
+    if not values and fmt in publication.files and Path(publication.files[fmt]).exists():
+        data = Path(publication.files[fmt]).read_bytes()
+    else:
+        rows = filters.apply(partnership.published.all(), form, values)
+        if fmt == "pdf" and rows.count() > PDF_ROW_LIMIT:
+            return render(
+                request,
+                "publishing/download_refused.html",
+                {
+                    "partnership": partnership,
+                    "message": f"A filtered PDF holds at most {PDF_ROW_LIMIT} challenges: narrow "
+                    "the filters, or download the whole log's PDF without filters.",
+                },
+                status=400,
+            )
+        records = services.published_records(rows)
+        if fmt == "pdf":
+            data = downloads.to_pdf(
+                records,
+                partnership_name=partnership.name,
+                published=publication.published_at,
+                note="Filtered: "
+                + ", ".join(
+                    f"{form.fields[k].label} {form.label(k, v) if k != 'q' else v}"
+                    for k, v in values.items()
+                )
+                if values
+                else "",
+            )
+        else:
+            data = getattr(downloads, f"to_{fmt}")(records)
+    response = HttpResponse(data, content_type=downloads.CONTENT_TYPES[fmt])
+    name = downloads.filename(partnership.slug, publication.published_at.date(), fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def accessibility(request):
+    return render(request, "publishing/accessibility.html")
+
+
+@staff_page("log.publish")
+def publishing_home(request, partnership):
+    return render(
+        request,
+        "publishing/home.html",
+        {
+            "publication": partnership.publications.first(),
+            "publications": Publication.objects.filter(partnership=partnership)[:10],
+            "pending": services.pending(partnership),
+            "names": services.names_found(partnership),
+        },
+    )
+
+
+@require_POST
+@staff_page("log.publish")
+def publish(request, partnership):
+    chosen = request.POST.get("references", "").replace(",", " ").split()
+    references = None
+    if request.POST.get("scope") == "chosen":
+        known = set(partnership.challenges.values_list("reference", flat=True))
+        unknown = [r for r in chosen if r not in known]
+        if not chosen or unknown:
+            messages.error(
+                request,
+                "Enter the references of challenges to publish"
+                + (f": there is no {', '.join(unknown)}" if unknown else ""),
+            )
+            return redirect("publishing-home", partnership.slug)
+        references = chosen
+    publication = services.publish(
+        partnership=partnership, user=request.user, references=references, request=request
+    )
+    messages.success(request, f"Published {publication.count} challenges")
+    return redirect("publishing-home", partnership.slug)
+
+
+@require_POST
+@staff_page("log.publish")
+def review_name(request, partnership):
+    name = request.POST.get("name", "").strip()
+    decision = request.POST.get("decision")
+    replacement = {"keep": name, "remove": "[name removed]"}.get(
+        decision, request.POST.get("replacement", "").strip()
+    )
+    if not name or not replacement or len(replacement) > 200:
+        messages.error(request, "Choose keep or remove, or enter what to show instead")
+        return redirect("publishing-home", partnership.slug)
+    services.review_name(
+        partnership=partnership, name=name, replacement=replacement, user=request.user
+    )
+    messages.success(request, f"“{name}” will be shown as “{replacement}” from the next publish")
+    return redirect("publishing-home", partnership.slug)

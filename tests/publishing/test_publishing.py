@@ -1,0 +1,194 @@
+"""The publish workflow: the public log shows the approved copy, personal names removed
+unless a reviewer kept them, downloads built from it, pages answering conditional requests."""
+
+import csv
+import html
+import io
+import json
+import re
+
+import openpyxl
+import pdfplumber
+from django.core.management import call_command
+
+from challengelog.accounts.models import AuditEvent, Membership, User
+from challengelog.publishing import redaction, services
+from challengelog.publishing.models import PublishedChallenge
+from challengelog.register.models import Agency, Challenge, Forum, Partnership, Raiser
+
+
+def _partnership():
+    return Partnership.objects.get(slug="southampton")
+
+
+def _seed_names(seed_rows) -> tuple[set[str], set[str]]:
+    """Every person's name the detector finds in the raw seed (read from the file, not code),
+    and each with the words just before it, as it stood."""
+    terms = services.known_terms(_partnership())
+    names, contexts = set(), set()
+    for cells in seed_rows:
+        for cell in cells[2:]:
+            cell = cell.strip()
+            for hit in redaction.detect(cell, terms):
+                names.add(hit.text)
+                contexts.add(cell[max(0, hit.start - 15) : hit.end])
+    return names, contexts
+
+
+def _public_texts(client) -> dict[str, str]:
+    pages = {}
+    partnership = _partnership()
+    for reference in partnership.challenges.values_list("reference", flat=True):
+        pages[f"challenge {reference}"] = client.get(f"/southampton/log/{reference}/").text
+    url = "/southampton/log/"
+    while url:
+        page = client.get(url).text
+        pages[url] = page
+        found = re.search(r'href="(\?after=[^"]+)" rel="next"', page)
+        url = f"/southampton/log/{found.group(1).replace('&amp;', '&')}" if found else None
+    for kind, model in (("agencies", Agency), ("meetings", Forum), ("raised-by", Raiser)):
+        pages[kind] = client.get(f"/southampton/log/{kind}/").text
+        for slug in model.objects.filter(partnership=partnership).values_list("slug", flat=True):
+            pages[f"{kind}/{slug}"] = client.get(f"/southampton/log/{kind}/{slug}/").text
+    pages["csv"] = client.get("/southampton/log/download.csv").content.decode("utf-8-sig")
+    pages["json"] = client.get("/southampton/log/download.json").content.decode()
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/southampton/log/download.xlsx").content))
+    pages["xlsx"] = "\n".join(
+        str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None
+    )
+    with pdfplumber.open(io.BytesIO(client.get("/southampton/log/download.pdf").content)) as pdf:
+        pages["pdf"] = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    return pages
+
+
+def test_after_a_default_publish_no_personal_name_is_public(published, client, seed_rows):
+    names, contexts = _seed_names(seed_rows)
+    assert len(names) >= 7, names
+    assert {"KM", "NC", "SM", "JC", "HL"} <= names
+    full_names = {n for n in names if len(n) > 3}
+    assert len(full_names) >= 4
+    for where, text in _public_texts(client).items():
+        text = html.unescape(text)
+        # A full name must appear nowhere; initials ("SM") may stand for a service elsewhere
+        # ("midwife for SM"), so each is checked where it was used as a name.
+        for name in full_names:
+            assert name not in text, (name, where)
+        for context in contexts:
+            assert context not in text, (context, where)
+    assert "[name removed]" in client.get("/southampton/log/147/").text
+    assert "[councillor]" in client.get("/southampton/log/147/").text
+
+
+def test_the_public_log_keeps_the_old_text_until_the_next_publish(published, client):
+    challenge = Challenge.objects.get(reference="148")
+    challenge.text = "Emergency plan revised after the audit."
+    challenge.save()
+    assert "Emergency plan revised" not in client.get("/southampton/log/148/").text
+    assert "Emergency Incident Plan" in client.get("/southampton/log/148/").text
+    assert services.pending(_partnership()) == ["148"]
+    services.publish(partnership=_partnership(), references=["148"], label="test")
+    assert "Emergency plan revised" in client.get("/southampton/log/148/").text
+    assert services.pending(_partnership()) == []
+
+
+def test_nothing_is_public_before_it_is_published(seeded, client):
+    assert "Nothing has been published yet" in client.get("/southampton/log/").text
+    assert client.get("/southampton/log/148/").status_code == 404
+    assert client.get("/southampton/log/download.csv").status_code == 404
+
+
+def test_a_reviewers_decisions_are_applied(published, client):
+    partnership = _partnership()
+    services.review_name(
+        partnership=partnership, name="KM", replacement="the Board Chair", user=None
+    )
+    services.review_name(
+        partnership=partnership, name="Anne Downie", replacement="Anne Downie", user=None
+    )
+    services.publish(partnership=partnership, label="test")
+    assert "the Board Chair to take this further" in client.get("/southampton/log/111/").text
+    assert "Lead is Anne Downie" in client.get("/southampton/log/23/").text
+
+
+def test_downloads_honour_the_filters_and_say_what_they_are(published, client):
+    response = client.get("/southampton/log/download.csv?status=open")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert re.match(
+        r'attachment; filename="southampton-challenge-log-\d{4}-\d\d-\d\d\.csv"',
+        response["Content-Disposition"],
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + 31
+    whole = json.loads(client.get("/southampton/log/download.json").content)
+    assert len(whole) == 148
+    assert whole == services.published_records(PublishedChallenge.objects.all())
+    bad = client.get("/southampton/log/download.csv?year=1066")
+    assert bad.status_code == 400
+    assert "Choose a year" in bad.text
+
+
+def test_a_filtered_pdf_is_limited(published, client, monkeypatch):
+    from challengelog.publishing import views
+
+    monkeypatch.setattr(views, "PDF_ROW_LIMIT", 10)
+    refused = client.get("/southampton/log/download.pdf?status=open")
+    assert refused.status_code == 400
+    assert "at most 10 challenges" in refused.text
+    small = client.get("/southampton/log/download.pdf?raised_by=designated-doctor")
+    assert small.status_code == 200
+    assert small["Content-Type"] == "application/pdf"
+
+
+def test_public_pages_answer_conditional_requests(published, client):
+    first = client.get("/southampton/log/")
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert client.get("/southampton/log/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert (
+        client.get("/southampton/log/download.csv", HTTP_IF_MODIFIED_SINCE=modified).status_code
+        == 304
+    )
+    services.publish(partnership=_partnership(), label="test")
+    assert client.get("/southampton/log/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_publishing_is_for_chairs_and_administrators_and_is_audited(published, client):
+    partnership = _partnership()
+    for role, expected in (("member", 403), ("agency_lead", 403), ("chair", 200)):
+        user = User.objects.create_user(email=f"{role}@example.org", password="x" * 14)
+        Membership.objects.create(user=user, partnership=partnership, role=role)
+        client.force_login(user)
+        assert client.get("/staff/southampton/publishing/").status_code == expected
+        posted = client.post("/staff/southampton/publishing/publish/", {"scope": "all"})
+        assert posted.status_code == (302 if expected == 200 else 403)
+    page = client.get("/staff/southampton/publishing/").text
+    assert "KM" in page
+    assert "Not reviewed" in page
+    refused = client.post(
+        "/staff/southampton/publishing/publish/",
+        {"scope": "chosen", "references": "148 9999"},
+        follow=True,
+    )
+    assert "there is no 9999" in refused.text
+    events = AuditEvent.objects.filter(kind="publish")
+    assert events.count() == 2  # the fixture's and the chair's
+    assert events.first().user_label == "chair@example.org"
+
+
+def test_command_line_publish_and_public_export(seeded, tmp_path, capsys):
+    call_command("publish", "--partnership", "southampton")
+    assert "Published 148 challenges" in capsys.readouterr().out
+    target = tmp_path / "log.pdf"
+    call_command("export", "--public", "--format", "pdf", "--output", str(target))
+    with pdfplumber.open(target) as pdf:
+        assert all("Challenge Log" in (p.extract_text() or "") for p in pdf.pages)
+    json_path = tmp_path / "log.json"
+    call_command("export", "--public", "--format", "json", "--output", str(json_path))
+    records = json.loads(json_path.read_text())
+    assert "Steve" not in json_path.read_text()
+    assert len(records) == 148
+
+
+def test_accessibility_statement(client, db):
+    page = client.get("/accessibility/").text
+    assert "Checks made by hand" in page
+    assert "Known issues" in page
