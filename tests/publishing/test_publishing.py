@@ -192,3 +192,18 @@ def test_accessibility_statement(client, db):
     page = client.get("/accessibility/").text
     assert "Checks made by hand" in page
     assert "Known issues" in page
+
+
+def test_public_search_reads_only_the_published_copy(published, client):
+    def count(q):
+        page = client.get(f"/southampton/log/?q={q}").text
+        return re.search(r"(\d+) challenges? match", page).group(1)
+
+    assert count("Downie") == "0"  # a name removed from challenge 23's progress
+    assert count("sprinklers") == "1"
+    challenge = Challenge.objects.get(reference="148")
+    challenge.text = "Quarry lagoon safety"
+    challenge.save()
+    assert count("lagoon") == "0"  # not published yet
+    services.publish(partnership=_partnership(), references=["148"], label="test")
+    assert count("lagoon") == "1"
