@@ -101,8 +101,57 @@ def generate(n: int, partnerships: int = 1, seed: int = 20261126) -> list[str]:
                     )
                     for c in batch
                 )
+        publish_copy(partnership)
         slugs.append(slug)
     return slugs
+
+
+def publish_copy(partnership) -> None:
+    """Make the generated log public by copying it into the published table in SQL: the
+    public pages are what the benchmarks measure, and a real publish (redaction, and a PDF of
+    every challenge) of a synthetic log this size would only measure the publish."""
+    from django.db import connection, transaction
+
+    from challengelog.publishing.models import Publication
+
+    columns = (
+        "reference",
+        "reference_number",
+        "date_raised",
+        "forum_id",
+        "meeting_as_recorded",
+        "raised_by_id",
+        "raised_by_as_recorded",
+        "to_all_partners",
+        "to_as_recorded",
+        "text",
+        "risk",
+        "action",
+        "status",
+        "date_resolved",
+        "outcome",
+    )
+    with transaction.atomic():
+        publication = Publication.objects.create(
+            partnership=partnership, published_by_label="benchmark"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO publishing_publishedchallenge (partnership_id, source_id, "
+                f"source_fingerprint, publication_id, progress, {', '.join(columns)}) "
+                f"SELECT c.partnership_id, c.id, '', %s, coalesce((SELECT u.text FROM "
+                f"register_progressupdate u WHERE u.challenge_id = c.id ORDER BY u.position "
+                f"DESC LIMIT 1), ''), {', '.join('c.' + col for col in columns)} "
+                f"FROM register_challenge c WHERE c.partnership_id = %s",
+                [publication.pk, partnership.pk],
+            )
+            cursor.execute(
+                "INSERT INTO publishing_publishedchallenge_agencies (publishedchallenge_id, "
+                "agency_id) SELECT p.id, a.agency_id FROM publishing_publishedchallenge p "
+                "JOIN register_challenge_agencies a ON a.challenge_id = p.source_id "
+                "WHERE p.partnership_id = %s",
+                [partnership.pk],
+            )
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -45,9 +46,15 @@ def known_terms(partnership: Partnership) -> list[str]:
     terms = []
     for model in (Agency, Forum, Raiser):
         for name in model.objects.filter(partnership=partnership).values_list("name", flat=True):
-            if not redaction.detect(name):
+            if not _holds_a_name(name):
                 terms.append(name)
     return terms
+
+
+@lru_cache(maxsize=4096)
+def _holds_a_name(name: str) -> bool:
+    # Called for every canonical name on every public page: remembered, as it never changes.
+    return bool(redaction.detect(name))
 
 
 class PublicNames:
