@@ -10,7 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from challengelog.register.models import Agency, Challenge, Forum, Partnership, Raiser
+from challengelog.register.models import (
+    Agency,
+    Challenge,
+    DerivedFlags,
+    Forum,
+    Partnership,
+    Raiser,
+)
 
 
 class Publication(models.Model):
@@ -36,7 +43,7 @@ class Publication(models.Model):
         return f"{self.partnership}: {self.count} published {self.published_at:%d/%m/%Y %H:%M}"
 
 
-class PublishedChallenge(models.Model):
+class PublishedChallenge(DerivedFlags, models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="published")
     source = models.OneToOneField(
         Challenge, null=True, blank=True, on_delete=models.SET_NULL, related_name="published"
@@ -94,14 +101,6 @@ class PublishedChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} (published)"
-
-    @property
-    def resolved(self) -> bool:
-        return self.status == Challenge.Status.ASSURED
-
-    @property
-    def risk_flag(self) -> bool | None:
-        return {"yes": True, "no": False}.get(self.risk)
 
 
 class NameReview(models.Model):

@@ -204,7 +204,19 @@ def reference_sort_key(reference: str) -> int:
     return int(match.group("number")) if match else 0
 
 
-class Challenge(models.Model):
+class DerivedFlags:
+    """What is derived from the stored status and risk, for a challenge and its published copy."""
+
+    @property
+    def resolved(self) -> bool:
+        return self.status == "assured"
+
+    @property
+    def risk_flag(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.risk)
+
+
+class Challenge(DerivedFlags, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         ASSURED = "assured", "Assured"
@@ -286,14 +298,6 @@ class Challenge(models.Model):
     def save(self, *args, **kwargs):
         self.reference_number = reference_sort_key(self.reference)
         super().save(*args, **kwargs)
-
-    @property
-    def resolved(self) -> bool:
-        return self.status == self.Status.ASSURED
-
-    @property
-    def risk_flag(self) -> bool | None:
-        return {self.Risk.YES: True, self.Risk.NO: False}.get(self.risk)
 
 
 class Action(models.Model):
