@@ -10,6 +10,7 @@ import socket
 import time
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 from challengelog.publishing import downloads
@@ -207,7 +208,11 @@ def test_pdf_of_the_seed(records, no_network):
         assert PARTNERSHIP in text
         assert "26 November 2026" in text
         assert f"Page {number} of {total}" in text
-        assert "No Date Meeting Challenge From To Risk? Action Progress Resolved?" in text
+        # Compared without white space: where a cell wraps depends on the fonts installed.
+        # Compared without white space, and with the question marks optional: where a header
+        # cell wraps depends on the fonts installed.
+        squashed = re.sub(r"\s", "", text)
+        assert re.search(r"NoDateMeetingChallengeFromToRisk\??ActionProgressResolved", squashed)
     first_cells = {
         line.split()[0]
         for text in pages
@@ -282,7 +287,10 @@ def test_pdf_fetches_nothing_from_record_text(no_network, monkeypatch):
     assert fetcher.refused == []
     assert not no_network
     assert '<img src="http://example.com/x.png">' in text.replace("\n", "")
-    assert "url(http://example.com/z.png)" in text
+    # Read cell by cell: in the page's running text neighbouring columns interleave.
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        cells = [c or "" for t in pdf.pages[0].extract_tables() for row in t for c in row]
+    assert any("url(http://example.com/z.png)" in c.replace("\n", "") for c in cells), cells
 
 
 def test_the_fetcher_refuses_everything_but_data_urls(no_network):
