@@ -29,7 +29,8 @@ def generate(n: int, partnerships: int = 1, seed: int = 20261126) -> list[str]:
     from django.db import transaction
 
     from challengelog.importing.services import import_file
-    from challengelog.register.models import Challenge, Partnership, ProgressUpdate
+    from challengelog.insights.services import suggest_themes
+    from challengelog.register.models import Action, Challenge, Partnership, ProgressUpdate
 
     rng = random.Random(seed)
     data = (
@@ -88,6 +89,9 @@ def generate(n: int, partnerships: int = 1, seed: int = 20261126) -> list[str]:
                             risk=rng.choice(["yes", "yes", "no", "not_recorded"]),
                             action=rng.choice(actions),
                             status="assured" if assured else "open",
+                            date_resolved=(
+                                date + dt.timedelta(days=rng.randint(7, 400)) if assured else None
+                            ),
                         )
                     )
                     batch[-1]._agencies = [a.pk for a in model.agencies.all()]
@@ -101,6 +105,18 @@ def generate(n: int, partnerships: int = 1, seed: int = 20261126) -> list[str]:
                     )
                     for c in batch
                 )
+                # An agreed action, with a due date, on every open challenge.
+                Action.objects.bulk_create(
+                    Action(
+                        challenge_id=c.pk,
+                        text=rng.choice(actions),
+                        agency_id=(c._agencies or [None])[0],
+                        due=c.date_raised + dt.timedelta(days=rng.randint(20, 120)),
+                    )
+                    for c in batch
+                    if c.status == "open"
+                )
+                suggest_themes(batch)
         publish_copy(partnership)
         slugs.append(slug)
     return slugs

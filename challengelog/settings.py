@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "challengelog.register",
     "challengelog.importing",
     "challengelog.publishing",
+    "challengelog.insights",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
     path("", include("challengelog.publishing.urls")),
+    path("", include("challengelog.insights.urls")),
     path("", include("challengelog.register.staff_urls")),
     path("", include("challengelog.register.urls")),
 ]

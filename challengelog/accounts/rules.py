@@ -84,3 +84,4 @@ rules.add_perm("log.edit_challenge", is_chair)
 rules.add_perm("log.record_progress", is_chair)
 rules.add_perm("log.decide", is_chair)
 rules.add_perm("log.respond", is_admin | addressed_to_my_agency)
+rules.add_perm("log.report", is_board)  # obj: partnership: the annual-report pack

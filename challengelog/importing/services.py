@@ -26,6 +26,7 @@ from challengelog.importing.table import (
     read_records,
     records_from_json,
 )
+from challengelog.insights.services import suggest_themes
 from challengelog.register.models import (
     Agency,
     Challenge,
@@ -350,7 +351,7 @@ def _apply(report: ImportReport, records: list[Record], slug: str, name: str | N
         rows.append((record, challenge, forum, raiser, agencies, to_all))
     names.save()
 
-    new_challenges, new_updates, links = [], [], []
+    new_challenges, new_updates, links, touched = [], [], [], []
     through = Challenge.agencies.through
     for record, challenge, forum, raiser, agencies, to_all in rows:
         values = {
@@ -402,6 +403,7 @@ def _apply(report: ImportReport, records: list[Record], slug: str, name: str | N
             setattr(challenge, f, v)
         challenge.forum, challenge.raised_by = forum, raiser
         challenge.save()
+        touched.append(challenge)
         if "agencies" in changed:
             challenge.agencies.set(agency_ids)
         if "progress" in changed:
@@ -426,6 +428,7 @@ def _apply(report: ImportReport, records: list[Record], slug: str, name: str | N
         new_updates.extend(_update_rows(challenge, timeline, 0))
     through.objects.bulk_create(links, batch_size=1000)
     ProgressUpdate.objects.bulk_create(new_updates, batch_size=1000)
+    suggest_themes([c for c, _, _ in new_challenges] + touched)
 
     ImportRun.objects.create(
         partnership=partnership,

@@ -7,5 +7,6 @@ def staff_permissions(request):
     return {
         "partnership": partnership,
         "perms_raise": user.has_perm("log.raise", partnership),
+        "perms_report": user.has_perm("log.report", partnership),
         "perms_admin": user.has_perm("log.manage_lists", partnership),
     }

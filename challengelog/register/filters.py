@@ -24,7 +24,22 @@ class LogFilters(forms.Form):
     raised_by = forms.ChoiceField(required=False, label="Raised by")
     status = forms.ChoiceField(required=False, label="Status")
     year = forms.ChoiceField(required=False, label="Year raised")
+    ryear = forms.ChoiceField(required=False, label="Reporting year raised")
     risk = forms.ChoiceField(required=False, label="Risk")
+    raised_from = forms.DateField(
+        required=False,
+        label="Raised on or after",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as year-month-day, for example 2016-04-01"},
+    )
+    raised_to = forms.DateField(
+        required=False,
+        label="Raised on or before",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as year-month-day, for example 2017-03-31"},
+    )
 
     def __init__(self, data, *, partnership: Partnership, model=Challenge):
         super().__init__(data)
@@ -52,6 +67,14 @@ class LogFilters(forms.Form):
         self.fields["year"].error_messages["invalid_choice"] = (
             "Choose a year in which the log has challenges"
         )
+        # Reporting years run April to March: named by the year they start in.
+        ryears = range(last.year, first.year - 2, -1) if first else range(0)
+        self.fields["ryear"].choices = [("", "Any")] + [
+            (str(y), f"April {y} to March {y + 1}") for y in ryears
+        ]
+        self.fields["ryear"].error_messages["invalid_choice"] = (
+            "Choose a reporting year in which the log has challenges"
+        )
         for name in ("agency", "forum", "raised_by", "status", "risk"):
             label = self.fields[name].label.lower()
             self.fields[name].error_messages["invalid_choice"] = f"Choose a {label} from the list"
@@ -67,7 +90,9 @@ class LogFilters(forms.Form):
             if name not in self.errors and self.cleaned_data.get(name)
         }
 
-    def label(self, name: str, value: str) -> str:
+    def label(self, name: str, value) -> str:
+        if isinstance(value, dt.date):
+            return f"{value.day} {value:%B %Y}"
         return dict(self.fields[name].choices).get(value, value)
 
 
@@ -118,6 +143,13 @@ def apply(queryset: QuerySet, form: LogFilters, values: dict[str, str]) -> Query
     if "year" in values:
         year = int(values["year"])
         queryset = queryset.filter(sort_date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    if "ryear" in values:
+        year = int(values["ryear"])
+        queryset = queryset.filter(sort_date__range=(dt.date(year, 4, 1), dt.date(year + 1, 3, 31)))
+    if "raised_from" in values:
+        queryset = queryset.filter(date_raised__gte=values["raised_from"])
+    if "raised_to" in values:
+        queryset = queryset.filter(date_raised__lte=values["raised_to"])
     if "q" in values:
         queryset = search(queryset, values["q"])
     return queryset
@@ -138,8 +170,23 @@ class StaffLogFilters(LogFilters):
         choices=[("", "Any"), ("overdue", "Overdue"), ("soon", "Due in the next 10 working days")],
     )
 
+    theme = forms.ChoiceField(required=False, label="Theme")
+    group = forms.ChoiceField(required=False, label="Recurring concern")
+
     def __init__(self, data, *, partnership: Partnership, model=Challenge):
+        from challengelog.insights.models import RecurringGroup
+        from challengelog.insights.themes import THEMES
+
         super().__init__(data, partnership=partnership, model=model)
+        self.fields["theme"].choices = [("", "Any")] + [(t.slug, t.name) for t in THEMES]
+        self.fields["theme"].error_messages["invalid_choice"] = "Choose a theme from the list"
+        groups = RecurringGroup.objects.filter(partnership=partnership).values_list("pk", "concern")
+        self.fields["group"].choices = [("", "Any")] + [
+            (str(pk), f"{concern} (group {i})") for i, (pk, concern) in enumerate(groups, 1)
+        ]
+        self.fields["group"].error_messages["invalid_choice"] = (
+            "Choose a recurring concern from the list: the concerns may have been found again"
+        )
         self.fields["owner"].choices = [("", "Any")] + [
             (e.slug, e.name) for e in self.entries["agency"]
         ]
@@ -154,6 +201,10 @@ def apply_staff(queryset: QuerySet, form: LogFilters, values: dict[str, str]) ->
     from challengelog.register.models import Action
 
     queryset = apply(queryset, form, values)
+    if "theme" in values:
+        queryset = queryset.filter(themes__theme=values["theme"])
+    if "group" in values:
+        queryset = queryset.filter(recurring_groups__pk=int(values["group"]))
     actions = Action.objects.filter(completed_on__isnull=True)
     if "owner" in values:
         agency = {e.slug: e.pk for e in form.entries["agency"]}[values["owner"]]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from challengelog.insights.services import suggest_themes
 from challengelog.register.models import (
     Action,
     Agency,
@@ -108,6 +109,7 @@ def raise_challenge(
             due=action.due,
             position=position,
         )
+    suggest_themes([challenge], also={challenge.pk: " ".join(a.text for a in actions)})
     return challenge
 
 
@@ -168,6 +170,7 @@ def edit_challenge(
     _save(current, user, "Edited")
     if agencies is not None:
         current.agencies.set(agencies)
+    suggest_themes([current])
     return current
 
 

@@ -158,6 +158,17 @@ def staff_challenge(request, partnership, reference):
             "can_respond": user.has_perm("log.respond", challenge),
             "can_decide": user.has_perm("log.decide", challenge),
             "unpublished_changes": changed_since_publication(challenge),
+            "themes": list(challenge.themes.all()),
+            "recurring": [
+                (
+                    group,
+                    sorted(
+                        (c for c in group.challenges.all() if c.pk != challenge.pk),
+                        key=lambda c: (c.sort_date, c.reference_number),
+                    ),
+                )
+                for group in challenge.recurring_groups.prefetch_related("challenges")
+            ],
         },
     )
 

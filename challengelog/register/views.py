@@ -8,7 +8,7 @@ from django.views.decorators.http import condition
 from challengelog.register import filters, selectors
 from challengelog.register.models import Agency, Challenge, Forum, Partnership, Raiser
 
-RELEASE = "1"  # part of the public ETag: raise it when public page markup changes
+RELEASE = "2"  # part of the public ETag: raise it when public page markup changes
 
 ENTRY_KINDS = {
     "agencies": (Agency, "agency", "Agencies challenged", "Agency"),
@@ -173,4 +173,8 @@ def entry(request, slug, kind, entry_slug):
         ],
         fixed={field},
     )
+    if kind == "agencies":
+        from challengelog.insights.services import recurring_for_agency
+
+        context["recurring"] = recurring_for_agency(partnership, item, published=True)
     return render(request, "register/entry.html", context)

@@ -25,6 +25,12 @@ PAGES = {
     "lists": f"{S}/lists/",
     "import": f"{S}/import/",
     "publishing": f"{S}/publishing/",
+    "dashboard": f"{S}/dashboard/",
+    "report pack": f"{S}/report/",
+    "report pdf": f"{S}/report.pdf?ryear=2016",
+    "report docx": f"{S}/report.docx?ryear=2016",
+    "report json": f"{S}/report.json",
+    "themes": f"{S}/log/144/themes/",
 }
 OK, NO, GONE = 200, 403, 404
 EXPECTED = {
@@ -47,6 +53,12 @@ EXPECTED = {
     "lists": (OK, NO, NO, NO, NO),
     "import": (OK, NO, NO, NO, NO),
     "publishing": (OK, OK, NO, NO, NO),
+    "dashboard": (OK, OK, OK, OK, OK),
+    "report pack": (OK, OK, OK, NO, NO),
+    "report pdf": (OK, OK, OK, NO, NO),
+    "report docx": (OK, OK, OK, NO, NO),
+    "report json": (OK, OK, OK, NO, NO),
+    "themes": (OK, OK, NO, NO, GONE),
 }
 ROLES = ["admin", "chair", "member", "lead", "other_lead"]
 

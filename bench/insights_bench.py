@@ -1,0 +1,84 @@
+"""Server time of the insight pages with a large log (default 100,000 challenges) in a fresh
+SQLite database (or DATABASE_URL): the dashboard, the annual-report pack as JSON (the whole
+log and one reporting year), and the public summary. Requests go through Django's full stack
+in-process. Also how long finding the recurring concerns takes, which is done once after the
+log changes and stored. Prints median and 95th percentile.
+
+    .venv/bin/python bench/insights_bench.py [--rows 100000] [--repeat 10]
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    if "DATABASE_URL" not in os.environ:
+        os.environ["CHALLENGELOG_VAR_DIR"] = tempfile.mkdtemp(prefix="challengelog-bench-")
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    from generate import generate, setup_django
+
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from challengelog.accounts.models import User
+    from challengelog.insights.services import refresh_recurring
+    from challengelog.register.models import Partnership
+
+    call_command("migrate", verbosity=0)
+    began = time.perf_counter()
+    generate(args.rows)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {connection.vendor}"
+    )
+    took = time.perf_counter() - began
+    print(f"generated {args.rows:,} challenges (themes suggested) in {took:.0f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    partnership = Partnership.objects.get(slug="bench-1")
+    began = time.perf_counter()
+    groups = refresh_recurring(partnership)
+    print(
+        f"recurring concerns found once after a change: {len(groups)} groups "
+        f"in {time.perf_counter() - began:.1f} s"
+    )
+    admin = User.objects.filter(email="bench@example.org").first() or User.objects.create_superuser(
+        email="bench@example.org", password="bench-password-1"
+    )
+    client = Client()
+    client.force_login(admin)
+    pages = {
+        "dashboard (whole log)": "/staff/bench-1/dashboard/",
+        "dashboard (one reporting year)": "/staff/bench-1/dashboard/?ryear=2020",
+        "report JSON (whole log)": "/staff/bench-1/report.json",
+        "report JSON (one reporting year)": "/staff/bench-1/report.json?ryear=2020",
+        "public summary": "/bench-1/log/summary/",
+    }
+    print(f"{'page':36} {'median ms':>10} {'p95 ms':>8}")
+    for name, url in pages.items():
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+        print(f"{name:36} {statistics.median(times):10.0f} {p95:8.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""What the insight pages keep between requests: each challenge's themes, and the recurring
+concerns found in a partnership's log."""
+
+from django.conf import settings
+from django.db import models
+
+from challengelog.insights.themes import THEMES
+from challengelog.register.models import Challenge, Partnership
+
+THEME_CHOICES = [(rule.slug, rule.name) for rule in THEMES]
+
+
+class ChallengeTheme(models.Model):
+    """One theme of one challenge: suggested by the rules (with the words that matched) or
+    set by staff."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="themes")
+    theme = models.CharField(max_length=60, choices=THEME_CHOICES)
+    suggested = models.BooleanField(default=True)
+    matched = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["theme"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "theme"], name="one_theme_once")
+        ]
+        indexes = [models.Index(fields=["theme", "challenge"], name="theme_challenges")]
+
+    def __str__(self) -> str:
+        return self.get_theme_display()
+
+
+class ThemeReview(models.Model):
+    """Staff have set this challenge's themes: suggestions no longer replace them."""
+
+    challenge = models.OneToOneField(
+        Challenge, on_delete=models.CASCADE, related_name="theme_review"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"themes of {self.challenge.reference} reviewed"
+
+
+class RecurringGroup(models.Model):
+    """Challenges that raise the same concern again, as last found in the partnership's log."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="recurring_groups"
+    )
+    position = models.PositiveIntegerField(default=0)
+    concern = models.CharField(max_length=200)
+    terms = models.JSONField(default=list)
+    challenges = models.ManyToManyField(Challenge, related_name="recurring_groups")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.concern
+
+
+class RecurringRun(models.Model):
+    """When the partnership's recurring concerns were last found, and from how many challenges:
+    the groups are found again when the log has changed since."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="recurring_run"
+    )
+    computed_at = models.DateTimeField()
+    challenges = models.PositiveIntegerField(default=0)
+    last_change = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.computed_at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,283 @@
+"""The annual-report pack: everything a business unit needs for the year's report, for a period.
+
+``build`` gathers it as plain data (what the JSON download and the command print); the HTML
+page, the PDF and the Word document are each drawn from that one dictionary, so they cannot
+disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from challengelog.insights import stats
+from challengelog.insights.models import RecurringGroup
+from challengelog.insights.services import current_recurring
+from challengelog.register.models import Challenge, Partnership, ProgressUpdate
+
+EXAMPLES = 8  # assured challenges shown with their impact
+
+
+@dataclass(frozen=True)
+class Period:
+    date_from: dt.date | None
+    date_to: dt.date | None
+
+    @property
+    def label(self) -> str:
+        if self.date_from and self.date_to:
+            if (
+                (self.date_from.month, self.date_from.day) == (4, 1)
+                and (self.date_to.month, self.date_to.day) == (3, 31)
+                and self.date_to.year == self.date_from.year + 1
+            ):
+                return stats.reporting_year_label(self.date_from.year)
+            return f"{_long(self.date_from)} to {_long(self.date_to)}"
+        if self.date_from:
+            return f"From {_long(self.date_from)}"
+        if self.date_to:
+            return f"Up to {_long(self.date_to)}"
+        return "The whole log"
+
+    @property
+    def filters(self) -> dict:
+        """The log's filters for challenges raised in the period."""
+        if self.label.startswith("April") and self.date_from:
+            return {"ryear": str(self.date_from.year)}
+        out = {}
+        if self.date_from:
+            out["raised_from"] = self.date_from.isoformat()
+        if self.date_to:
+            out["raised_to"] = self.date_to.isoformat()
+        return out
+
+
+def _long(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def _rows(rows: list[stats.Row], period: Period) -> list[dict]:
+    return [{**r.as_dict(), "filters": {**period.filters, **r.filters}} for r in rows]
+
+
+def _recurring(
+    partnership: Partnership, period_ids: QuerySet | None, visible: QuerySet | None
+) -> list:
+    """The stored recurring concerns with a challenge in the period, read in four flat queries
+    whatever their number; for a reader who sees only some challenges, only those."""
+    through = RecurringGroup.challenges.through
+    links = list(
+        through.objects.filter(recurringgroup__partnership=partnership).values_list(
+            "recurringgroup_id", "challenge_id"
+        )
+    )
+    if period_ids is not None:
+        wanted = set(period_ids.values_list("pk", flat=True))
+        keep = {g for g, c in links if c in wanted}
+        links = [(g, c) for g, c in links if g in keep]
+    ids = {c for _, c in links}
+    if visible is not None:
+        ids &= set(visible.filter(pk__in=ids).values_list("pk", flat=True))
+    rows = {
+        pk: (reference, number, date, status)
+        for pk, reference, number, date, status in Challenge.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("pk", "reference", "reference_number", "date_raised", "status")
+    }
+    agency_of: dict[int, list[str]] = {}
+    for challenge_id, name in Challenge.agencies.through.objects.filter(
+        challenge_id__in=ids
+    ).values_list("challenge_id", "agency__name"):
+        agency_of.setdefault(challenge_id, []).append(name)
+    members_of: dict[int, list[int]] = {}
+    for group_id, challenge_id in links:
+        if challenge_id in rows:
+            members_of.setdefault(group_id, []).append(challenge_id)
+    groups = RecurringGroup.objects.filter(pk__in=list(members_of)).only("concern", "terms")
+    out = []
+    for group in groups:
+        members = sorted(
+            members_of[group.pk],
+            key=lambda pk: (rows[pk][2] or dt.date.min, rows[pk][1], pk),
+        )
+        dates = [rows[pk][2] for pk in members if rows[pk][2]]
+        if len(members) < 2:
+            continue
+        counts: dict[str, int] = {}
+        for pk in members:
+            for name in agency_of.get(pk, []):
+                counts[name] = counts.get(name, 0) + 1
+        out.append(
+            {
+                "concern": group.concern,
+                "terms": group.terms,
+                "references": [rows[pk][0] for pk in members],
+                "open": sum(rows[pk][3] == "open" for pk in members),
+                "first_raised": min(dates, default=None),
+                "last_raised": max(dates, default=None),
+                "agencies_more_than_once": sorted(n for n, k in counts.items() if k >= 2),
+                "filters": {"group": str(group.pk)},
+            }
+        )
+    out.sort(key=lambda g: (-len(g["references"]), g["concern"]))
+    return out
+
+
+def _listing(challenges: QuerySet) -> list[dict]:
+    """The challenges of the period, oldest first: read as plain values, as a year of a large
+    log can hold thousands."""
+    status = dict(Challenge.Status.choices)
+    rows = challenges.values_list(
+        "reference",
+        "date_raised",
+        "forum__name",
+        "meeting_as_recorded",
+        "raised_by__name",
+        "raised_by_as_recorded",
+        "to_as_recorded",
+        "text",
+        "status",
+    )
+    return [
+        {
+            "reference": reference,
+            "date_raised": date,
+            "forum": forum or meeting,
+            "raised_by": raiser or raised_as,
+            "to": to,
+            "text": text,
+            "status": status.get(state, state),
+        }
+        for reference, date, forum, meeting, raiser, raised_as, to, text, state in rows
+    ]
+
+
+def _latest(challenge: Challenge) -> str:
+    updates = list(challenge.updates.all())
+    return updates[-1].text if updates else ""
+
+
+def build(
+    partnership: Partnership,
+    period: Period,
+    *,
+    today: dt.date | None = None,
+    challenges: QuerySet | None = None,
+    listing: bool = True,
+) -> dict:
+    """The pack's contents as plain data: numbers, lists and strings, dates as dates.
+    ``challenges`` narrows it to what a reader may see (an agency lead's own challenges);
+    without ``listing`` the challenges of the period are not listed (the dashboard)."""
+    today = today or timezone.localdate()
+    restricted = challenges is not None
+    visible = challenges if restricted else partnership.challenges.all()
+    challenges = stats.in_period(visible, period.date_from, period.date_to)
+    figures = stats.figures(challenges, today=today, internal=True)
+    run = current_recurring(partnership)
+    whole = period.date_from is None and period.date_to is None
+    period_ids = None if whole else challenges.order_by().values("pk")
+    recurring = _recurring(partnership, period_ids, visible if restricted else None)
+
+    examples = (
+        challenges.filter(status="assured")
+        .order_by("-sort_date", "-reference_number")
+        .prefetch_related(Prefetch("updates", queryset=ProgressUpdate.objects.order_by("position")))
+    )
+    with_outcome = list(examples.exclude(outcome="")[:EXAMPLES])
+    if len(with_outcome) < EXAMPLES:
+        more = examples.filter(outcome="")[: EXAMPLES - len(with_outcome)]
+        with_outcome += list(more)
+    raised = challenges.order_by("sort_date", "reference_number", "pk")
+
+    return {
+        "partnership": {"name": partnership.name, "slug": partnership.slug},
+        "period": {
+            "label": period.label,
+            "from": period.date_from,
+            "to": period.date_to,
+            "filters": period.filters,
+        },
+        "generated": today,
+        "total": figures["total"],
+        "resolved": figures["resolved"],
+        "open": figures["open"],
+        "assured": figures["assured"],
+        "closed_not_assured": figures["closed_not_assured"],
+        "withdrawn": figures["withdrawn"],
+        "undated": figures["undated"],
+        "by_year": _rows(figures["by_calendar_year"], period),
+        "by_reporting_year": _rows(figures["by_reporting_year"], period),
+        "by_agency": _rows(figures["by_agency"], period),
+        "by_forum": _rows(figures["by_forum"], period),
+        "by_raiser": _rows(figures["by_raiser"], period),
+        "risk": _rows(figures["risk"], period),
+        "themes": _rows(stats.theme_counts(challenges), period),
+        "time_to_assured": figures["time_to_assured"],
+        "oldest_open": figures["oldest_open"],
+        "overdue_actions": figures["overdue_actions"],
+        "recurring": recurring,
+        "recurring_found": run.computed_at if run else None,
+        "recurring_stale": bool(run and run.stale),
+        "examples": [
+            {
+                "reference": c.reference,
+                "date_raised": c.date_raised,
+                "text": c.text,
+                "impact": c.outcome or _latest(c),
+                "impact_recorded_as": "outcome" if c.outcome else "latest progress",
+            }
+            for c in with_outcome
+        ],
+        "challenges": _listing(raised) if listing else [],
+    }
+
+
+def build_public(partnership: Partnership, *, today: dt.date | None = None) -> dict:
+    """The public summary: the dashboard's figures over the published copy only. No themes,
+    actions or recurring concerns: they are read from the internal record."""
+    today = today or timezone.localdate()
+    figures = stats.figures(partnership.published.all(), today=today, internal=False)
+    period = Period(None, None)
+    return {
+        "partnership": {"name": partnership.name, "slug": partnership.slug},
+        "period": {"label": period.label, "from": None, "to": None, "filters": {}},
+        "generated": today,
+        **{
+            key: figures[key]
+            for key in (
+                "total",
+                "resolved",
+                "open",
+                "assured",
+                "closed_not_assured",
+                "withdrawn",
+                "undated",
+                "time_to_assured",
+                "oldest_open",
+            )
+        },
+        "by_year": _rows(figures["by_calendar_year"], period),
+        "by_reporting_year": _rows(figures["by_reporting_year"], period),
+        "by_agency": _rows(figures["by_agency"], period),
+        "by_forum": _rows(figures["by_forum"], period),
+        "by_raiser": _rows(figures["by_raiser"], period),
+        "risk": _rows(figures["risk"], period),
+    }
+
+
+def as_json(data: dict) -> dict:
+    """The pack with dates as ISO text: what ``json.dumps`` can write."""
+
+    def convert(value):
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, dt.datetime | dt.date):
+            return value.isoformat()
+        return value
+
+    return convert(data)

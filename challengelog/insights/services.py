@@ -1,0 +1,241 @@
+"""Writes of the insight pages: themes suggested and set, recurring concerns found again."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from challengelog.accounts.models import record_event
+from challengelog.insights import recurring
+from challengelog.insights.models import ChallengeTheme, RecurringGroup, RecurringRun, ThemeReview
+from challengelog.insights.text import PHRASES, TERM_LABELS
+from challengelog.insights.themes import BY_SLUG, suggest
+from challengelog.register.models import Challenge, Forum, Partnership
+
+# What a group's main phrase means, in words a board would use for the concern.
+CONCERN_NAMES = {
+    "section11": "Section 11 returns",
+    "esafety": "E-safety policies",
+    "homeeducation": "Elective home education",
+    "cme": "Children missing education",
+    "missingchild": "Children who go missing",
+    "returnint": "Return interviews for missing children",
+    "cse": "Child sexual exploitation",
+    "domesticabuse": "Domestic abuse",
+    "substancemisuse": "Substance misuse services",
+    "cpconference": "Child protection conferences",
+    "voluntarysector": "The voluntary sector",
+    "jobdescription": "Safeguarding in job descriptions",
+    "mentalhealth": "Mental health",
+    "lookedafter": "Looked after children",
+    "fgm": "Female genital mutilation",
+    "budget": "Budgets and cuts",
+    "attend": "Attendance at meetings",
+    "commissioning": "Commissioned services",
+    "supervision": "Supervision",
+    "schoolattendance": "School attendance",
+    "training": "Training",
+    "scr": "Serious case reviews",
+    "mande": "Monitoring and evaluation",
+    "engage": "Engagement",
+}
+assert set(CONCERN_NAMES) >= {term for _pattern, term in PHRASES}
+assert set(TERM_LABELS) >= {term for _pattern, term in PHRASES}
+
+
+def concern_name(terms: list[str]) -> str:
+    """A concern phrase names the group; failing that a meeting or theme phrase; failing that
+    the words its challenges share."""
+    for known in (recurring.CONCERNS, CONCERN_NAMES):
+        for term in terms:
+            if term in known:
+                return CONCERN_NAMES[term]
+    return "Shared words: " + ", ".join(terms[:3]) if terms else "Raised again"
+
+
+# Themes
+
+
+def suggest_themes(challenges: Iterable[Challenge], also: dict[int, str] | None = None) -> int:
+    """Suggest themes for challenges whose themes staff have not set; returns how many
+    themes were suggested. Earlier suggestions are replaced. ``also`` gives more text to read
+    for a challenge (the agreed actions of one just raised)."""
+    also = also or {}
+    challenges = [c for c in challenges if c.pk]
+    if not challenges:
+        return 0
+    reviewed = set(
+        ThemeReview.objects.filter(challenge__in=challenges).values_list("challenge_id", flat=True)
+    )
+    open_to = [c for c in challenges if c.pk not in reviewed]
+    ids = [c.pk for c in open_to]
+    rows = []
+    for challenge in open_to:
+        action = f"{challenge.action}\n{also.get(challenge.pk, '')}"
+        for slug, words in suggest(challenge.text, action).items():
+            rows.append(ChallengeTheme(challenge=challenge, theme=slug, matched=words))
+    with transaction.atomic():
+        for start in range(0, len(ids), 500):
+            ChallengeTheme.objects.filter(challenge_id__in=ids[start : start + 500]).delete()
+        ChallengeTheme.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+class UnknownTheme(ValueError):
+    pass
+
+
+@transaction.atomic
+def set_themes(*, challenge: Challenge, themes: list[str], user) -> None:
+    """Staff set a challenge's themes: kept from now on, and the change is on record."""
+    unknown = [t for t in themes if t not in BY_SLUG]
+    if unknown:
+        raise UnknownTheme(f"Unknown theme: {', '.join(unknown)}")
+    before = sorted(challenge.themes.values_list("theme", flat=True))
+    after = sorted(set(themes))
+    challenge.themes.all().delete()
+    ChallengeTheme.objects.bulk_create(
+        [ChallengeTheme(challenge=challenge, theme=t, suggested=False) for t in after]
+    )
+    ThemeReview.objects.update_or_create(challenge=challenge, defaults={"reviewed_by": user})
+    if before != after:
+        record_event(
+            "themes.changed",
+            f"Themes of {challenge.reference} changed",
+            user=user,
+            partnership=challenge.partnership,
+            reference=challenge.reference,
+            before=before,
+            after=after,
+        )
+
+
+# Recurring concerns
+
+
+def _log_state(partnership: Partnership) -> dict:
+    return partnership.challenges.aggregate(count=Count("id"), last_change=Max("updated"))
+
+
+def refresh_recurring(partnership: Partnership) -> list[RecurringGroup]:
+    """Find the partnership's recurring concerns again and store them."""
+    started = time.perf_counter()
+    state = _log_state(partnership)
+    challenges = partnership.challenges.only(
+        "id",
+        "reference",
+        "date_raised",
+        "text",
+        "forum_id",
+        "meeting_as_recorded",
+        "to_as_recorded",
+    ).prefetch_related("agencies")
+    forums = dict(Forum.objects.filter(partnership=partnership).values_list("id", "name"))
+    items = []
+    for c in challenges.iterator(chunk_size=2000):
+        agencies = list(c.agencies.all())
+        names = (
+            partnership.name,
+            c.to_as_recorded,
+            c.meeting_as_recorded,
+            forums.get(c.forum_id, ""),
+        )
+        names += tuple(a.name for a in agencies)
+        items.append(
+            recurring.Item(
+                key=c.pk,
+                reference=c.reference,
+                date=c.date_raised,
+                text=c.text,
+                agencies=frozenset(a.pk for a in agencies),
+                names=names,
+            )
+        )
+    found = recurring.find(items)
+    now = timezone.now()
+    with transaction.atomic():
+        RecurringGroup.objects.filter(partnership=partnership).delete()
+        groups = RecurringGroup.objects.bulk_create(
+            [
+                RecurringGroup(
+                    partnership=partnership,
+                    position=i,
+                    concern=concern_name(group.terms),
+                    terms=[TERM_LABELS.get(t, t) for t in group.terms],
+                    computed_at=now,
+                )
+                for i, group in enumerate(found)
+            ]
+        )
+        through = RecurringGroup.challenges.through
+        through.objects.bulk_create(
+            [
+                through(recurringgroup_id=model.pk, challenge_id=key)
+                for model, group in zip(groups, found, strict=True)
+                for key in group.keys
+            ],
+            batch_size=2000,
+        )
+        RecurringRun.objects.update_or_create(
+            partnership=partnership,
+            defaults={
+                "computed_at": now,
+                "challenges": state["count"],
+                "last_change": state["last_change"],
+                "seconds": time.perf_counter() - started,
+            },
+        )
+    return groups
+
+
+# Up to this many challenges, a page that needs the recurring concerns finds them again itself
+# when the log has changed (well under a second for a board's log); above it, pages show the
+# last ones found and `challengelog insights` (run by cron) finds them again.
+SYNC_LIMIT = 5000
+
+
+def current_recurring(partnership: Partnership, *, sync_limit: int | None = None):
+    """The run that found the stored recurring concerns: found again first when the log has
+    changed since and is small enough. None when a large log's have never been found."""
+    limit = SYNC_LIMIT if sync_limit is None else sync_limit
+    run = RecurringRun.objects.filter(partnership=partnership).first()
+    state = _log_state(partnership)
+    stale = run is None or (run.challenges, run.last_change) != (
+        state["count"],
+        state["last_change"],
+    )
+    if stale and state["count"] <= limit:
+        refresh_recurring(partnership)
+        run = RecurringRun.objects.get(partnership=partnership)
+        stale = False
+    if run is not None:
+        run.stale = stale
+    return run
+
+
+def recurring_for_agency(partnership: Partnership, agency, *, published: bool) -> list[dict]:
+    """The recurring concerns raised with one agency more than once: for its page. With
+    ``published``, only challenges in the public copy count, named by their public reference,
+    and only concerns named by a phrase (not by words taken from unpublished text)."""
+    from challengelog.insights.models import RecurringGroup
+
+    groups = RecurringGroup.objects.filter(
+        partnership=partnership, challenges__agencies=agency
+    ).distinct()
+    out = []
+    for group in groups.prefetch_related("challenges"):
+        members = group.challenges.filter(agencies=agency).order_by("sort_date", "reference_number")
+        if published:
+            if group.concern.startswith("Shared words"):
+                continue
+            members = members.filter(published__isnull=False)
+        members = list(members.only("reference", "date_raised"))
+        if len(members) < 2 or len({m.date_raised for m in members}) < 2:
+            continue
+        out.append({"concern": group.concern, "challenges": members, "group": group.pk})
+    out.sort(key=lambda g: (-len(g["challenges"]), g["concern"]))
+    return out
