@@ -78,18 +78,23 @@ def _recurring(
         wanted = set(period_ids.values_list("pk", flat=True))
         keep = {g for g, c in links if c in wanted}
         links = [(g, c) for g, c in links if g in keep]
-    ids = {c for _, c in links}
+    # Subqueries rather than lists of ids: a large log's groups hold more challenges than
+    # SQLite takes parameters in one statement.
+    member_ids = through.objects.filter(recurringgroup__partnership=partnership).values(
+        "challenge_id"
+    )
+    members = Challenge.objects.filter(pk__in=member_ids)
     if visible is not None:
-        ids &= set(visible.filter(pk__in=ids).values_list("pk", flat=True))
+        members = members.filter(pk__in=visible.values("pk"))
     rows = {
         pk: (reference, number, date, status)
-        for pk, reference, number, date, status in Challenge.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list("pk", "reference", "reference_number", "date_raised", "status")
+        for pk, reference, number, date, status in members.order_by().values_list(
+            "pk", "reference", "reference_number", "date_raised", "status"
+        )
     }
     agency_of: dict[int, list[str]] = {}
     for challenge_id, name in Challenge.agencies.through.objects.filter(
-        challenge_id__in=ids
+        challenge_id__in=member_ids
     ).values_list("challenge_id", "agency__name"):
         agency_of.setdefault(challenge_id, []).append(name)
     members_of: dict[int, list[int]] = {}

@@ -66,21 +66,27 @@ def suggest_themes(challenges: Iterable[Challenge], also: dict[int, str] | None 
     for a challenge (the agreed actions of one just raised)."""
     also = also or {}
     challenges = [c for c in challenges if c.pk]
+    suggested = 0
+    # In slices, so no statement carries more ids than SQLite accepts.
+    for start in range(0, len(challenges), 2000):
+        suggested += _suggest_slice(challenges[start : start + 2000], also)
+    return suggested
+
+
+def _suggest_slice(challenges: list[Challenge], also: dict[int, str]) -> int:
     if not challenges:
         return 0
     reviewed = set(
         ThemeReview.objects.filter(challenge__in=challenges).values_list("challenge_id", flat=True)
     )
     open_to = [c for c in challenges if c.pk not in reviewed]
-    ids = [c.pk for c in open_to]
     rows = []
     for challenge in open_to:
         action = f"{challenge.action}\n{also.get(challenge.pk, '')}"
         for slug, words in suggest(challenge.text, action).items():
             rows.append(ChallengeTheme(challenge=challenge, theme=slug, matched=words))
     with transaction.atomic():
-        for start in range(0, len(ids), 500):
-            ChallengeTheme.objects.filter(challenge_id__in=ids[start : start + 500]).delete()
+        ChallengeTheme.objects.filter(challenge_id__in=[c.pk for c in open_to]).delete()
         ChallengeTheme.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 

@@ -127,6 +127,7 @@ def by_agency(queryset: QuerySet) -> list[Row]:
     if everyone:
         raised, open_, assured = _by_status(everyone)
         out.append(Row("All partners", raised, open_, assured, {"agency": ALL_PARTNERS}))
+        out.sort(key=lambda r: (-r.raised, r.label))
     return out
 
 
