@@ -55,10 +55,15 @@ class RecurringGroup(models.Model):
     concern = models.CharField(max_length=200)
     terms = models.JSONField(default=list)
     challenges = models.ManyToManyField(Challenge, related_name="recurring_groups")
+    size = models.PositiveIntegerField(default=0)
+    # What the pages show of it, as found: its members in order (ids and references), when
+    # they were raised, how many were open, and the agencies challenged more than once.
+    summary = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
 
     class Meta:
         ordering = ["position", "id"]
+        indexes = [models.Index(fields=["partnership", "position"], name="recurring_order")]
 
     def __str__(self) -> str:
         return self.concern

@@ -66,69 +66,45 @@ def _rows(rows: list[stats.Row], period: Period) -> list[dict]:
 def _recurring(
     partnership: Partnership, period_ids: QuerySet | None, visible: QuerySet | None
 ) -> list:
-    """The stored recurring concerns with a challenge in the period, read in four flat queries
-    whatever their number; for a reader who sees only some challenges, only those."""
-    through = RecurringGroup.challenges.through
-    links = list(
-        through.objects.filter(recurringgroup__partnership=partnership).values_list(
-            "recurringgroup_id", "challenge_id"
-        )
-    )
-    if period_ids is not None:
-        wanted = set(period_ids.values_list("pk", flat=True))
-        keep = {g for g, c in links if c in wanted}
-        links = [(g, c) for g, c in links if g in keep]
-    # Subqueries rather than lists of ids: a large log's groups hold more challenges than
-    # SQLite takes parameters in one statement.
-    member_ids = through.objects.filter(recurringgroup__partnership=partnership).values(
-        "challenge_id"
-    )
-    members = Challenge.objects.filter(pk__in=member_ids)
-    if visible is not None:
-        members = members.filter(pk__in=visible.values("pk"))
-    rows = {
-        pk: (reference, number, date, status)
-        for pk, reference, number, date, status in members.order_by().values_list(
-            "pk", "reference", "reference_number", "date_raised", "status"
-        )
-    }
-    agency_of: dict[int, list[str]] = {}
-    for challenge_id, name in Challenge.agencies.through.objects.filter(
-        challenge_id__in=member_ids
-    ).values_list("challenge_id", "agency__name"):
-        agency_of.setdefault(challenge_id, []).append(name)
-    members_of: dict[int, list[int]] = {}
-    for group_id, challenge_id in links:
-        if challenge_id in rows:
-            members_of.setdefault(group_id, []).append(challenge_id)
-    groups = RecurringGroup.objects.filter(pk__in=list(members_of)).only("concern", "terms")
+    """The stored recurring concerns with a challenge in the period, as found (their members,
+    dates, open count and agencies were summarised when they were found). For a reader who
+    sees only some challenges, only those, and only groups still holding two of them."""
+    wanted = set(period_ids.values_list("pk", flat=True)) if period_ids is not None else None
+    allowed = set(visible.values_list("pk", flat=True)) if visible is not None else None
     out = []
-    for group in groups:
-        members = sorted(
-            members_of[group.pk],
-            key=lambda pk: (rows[pk][2] or dt.date.min, rows[pk][1], pk),
-        )
-        dates = [rows[pk][2] for pk in members if rows[pk][2]]
-        if len(members) < 2:
+    for group in RecurringGroup.objects.filter(partnership=partnership).only(
+        "concern", "terms", "summary", "size"
+    ):
+        summary = group.summary
+        members = summary.get("members", [])
+        if wanted is not None and not wanted.intersection(members):
             continue
-        counts: dict[str, int] = {}
-        for pk in members:
-            for name in agency_of.get(pk, []):
-                counts[name] = counts.get(name, 0) + 1
+        references = summary.get("references", [])
+        if allowed is not None:
+            kept = [i for i, pk in enumerate(members) if pk in allowed]
+            if len(kept) < 2:
+                continue
+            references = [references[i] for i in kept]
         out.append(
             {
                 "concern": group.concern,
                 "terms": group.terms,
-                "references": [rows[pk][0] for pk in members],
-                "open": sum(rows[pk][3] == "open" for pk in members),
-                "first_raised": min(dates, default=None),
-                "last_raised": max(dates, default=None),
-                "agencies_more_than_once": sorted(n for n, k in counts.items() if k >= 2),
+                "references": references,
+                "open": summary.get("open", 0) if allowed is None else None,
+                "first_raised": _date(summary.get("first_raised")),
+                "last_raised": _date(summary.get("last_raised")),
+                "agencies_more_than_once": summary.get("agencies_more_than_once", [])
+                if allowed is None
+                else [],
                 "filters": {"group": str(group.pk)},
             }
         )
     out.sort(key=lambda g: (-len(g["references"]), g["concern"]))
     return out
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 def _listing(challenges: QuerySet) -> list[dict]:

@@ -141,9 +141,12 @@ def refresh_recurring(partnership: Partnership) -> list[RecurringGroup]:
         "to_as_recorded",
     ).prefetch_related("agencies")
     forums = dict(Forum.objects.filter(partnership=partnership).values_list("id", "name"))
+    status_of = dict(partnership.challenges.order_by().values_list("pk", "status"))
+    agency_names: dict[int, list[str]] = {}
     items = []
     for c in challenges.iterator(chunk_size=2000):
         agencies = list(c.agencies.all())
+        agency_names[c.pk] = [a.name for a in agencies]
         names = (
             partnership.name,
             c.to_as_recorded,
@@ -172,6 +175,8 @@ def refresh_recurring(partnership: Partnership) -> list[RecurringGroup]:
                     position=i,
                     concern=concern_name(group.terms),
                     terms=[TERM_LABELS.get(t, t) for t in group.terms],
+                    size=len(group.members),
+                    summary=_summary(group, status_of, agency_names),
                     computed_at=now,
                 )
                 for i, group in enumerate(found)
@@ -196,6 +201,22 @@ def refresh_recurring(partnership: Partnership) -> list[RecurringGroup]:
             },
         )
     return groups
+
+
+def _summary(group: recurring.Group, status_of: dict, agency_names: dict) -> dict:
+    dates = [m.date for m in group.members if m.date]
+    counts: dict[str, int] = {}
+    for m in group.members:
+        for name in agency_names.get(m.key, []):
+            counts[name] = counts.get(name, 0) + 1
+    return {
+        "members": group.keys,
+        "references": group.references,
+        "first_raised": min(dates).isoformat() if dates else None,
+        "last_raised": max(dates).isoformat() if dates else None,
+        "open": sum(status_of.get(m.key) == "open" for m in group.members),
+        "agencies_more_than_once": sorted(n for n, k in counts.items() if k >= 2),
+    }
 
 
 # Up to this many challenges, a page that needs the recurring concerns finds them again itself

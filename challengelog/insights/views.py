@@ -22,6 +22,7 @@ from challengelog.register.models import Partnership
 from challengelog.register.views import _public_context, public_page
 
 RELABEL = ("by_agency", "by_forum", "by_raiser")
+DASHBOARD_GROUPS = 15  # the largest recurring concerns on the dashboard; the pack has them all
 
 
 def _link(base: str, filters: dict, **extra) -> str:
@@ -83,8 +84,12 @@ def sections(data: dict, *, log_url: str, internal: bool) -> list[dict]:
     return out
 
 
-def _period_context(data: dict, *, log_url: str, internal: bool) -> dict:
+def _period_context(
+    data: dict, *, log_url: str, internal: bool, recurring_limit: int | None = None
+) -> dict:
     filters = data["period"]["filters"]
+    groups = data.get("recurring") or []
+    shown = groups[:recurring_limit] if recurring_limit else groups
     headline = [
         ("Raised", data["total"], _link(log_url, filters)),
         ("Open", data["open"], _link(log_url, filters, status="open")),
@@ -99,6 +104,8 @@ def _period_context(data: dict, *, log_url: str, internal: bool) -> dict:
         "oldest_url": _link(log_url, filters, status="open"),
         "internal": internal,
         "challenge_url_name": "staff-challenge" if internal else "challenge",
+        "recurring_shown": shown,
+        "recurring_more": len(groups) - len(shown),
     }
 
 
@@ -170,7 +177,10 @@ def dashboard(request, partnership):
     period = form.period()
     data = report.build(partnership, period, challenges=visible, listing=False)
     context = _period_context(
-        data, log_url=reverse("staff-log", args=[partnership.slug]), internal=True
+        data,
+        log_url=reverse("staff-log", args=[partnership.slug]),
+        internal=True,
+        recurring_limit=DASHBOARD_GROUPS,
     )
     context.update(partnership=partnership, form=form, query=request.GET.urlencode())
     context["lead_only"] = lead

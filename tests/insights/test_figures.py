@@ -201,3 +201,18 @@ def test_the_public_summary_reads_the_published_copy_only(client, seeded):
     assert (
         client.get("/southampton/log/summary/", HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 304
     )
+
+
+def test_quartiles_from_counts_match_the_statistics_module():
+    import random
+    import statistics
+
+    rng = random.Random(6)
+    for size in (1, 2, 3, 4, 5, 10, 11, 99, 400):
+        values = [rng.randint(0, 500) for _ in range(size)]
+        counts = sorted(Counter(values).items())
+        expected = (
+            statistics.quantiles(values, n=4, method="inclusive") if size > 1 else [values[0]] * 3
+        )
+        got = [stats._quantile(counts, size, q) for q in (0.25, 0.5, 0.75)]
+        assert got == pytest.approx(expected), (size, values)
