@@ -5,7 +5,6 @@ pages and the PDF."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from urllib.parse import urlencode
 
 from django import forms
@@ -160,10 +159,10 @@ class PeriodForm(forms.Form):
         return report.Period(None, None)
 
 
-def _build(request, partnership):
+def _build(request, partnership, *, texts: bool = True):
     form = PeriodForm(request.GET or None, partnership=partnership)
     period = form.period()
-    data = report.build(partnership, period)
+    data = report.build(partnership, period, texts=texts)
     return form, period, data
 
 
@@ -216,7 +215,7 @@ def report_download(request, partnership, fmt):
 
     if fmt not in ("pdf", "docx", "json"):
         raise Http404("The report pack comes as PDF, Word (.docx) or JSON")
-    _form, period, data = _build(request, partnership)
+    _form, period, data = _build(request, partnership, texts=fmt != "json")
     record_event(
         "report.downloaded",
         f"Report pack ({period.label}) downloaded as {fmt}",
@@ -228,7 +227,7 @@ def report_download(request, partnership, fmt):
     )
     stem = f"{partnership.slug}-report-{_slug(period)}"
     if fmt == "json":
-        body = json.dumps(report.as_json(data), indent=1, ensure_ascii=False).encode()
+        body = report.dumps(data)
         content_type = "application/json"
     elif fmt == "pdf":
         from challengelog.insights.pdf import to_pdf

@@ -1,5 +1,4 @@
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -51,9 +50,9 @@ class Command(BaseCommand):
         if fmt in ("pdf", "docx") and not output and sys.stdout.isatty():
             raise CommandError(f"a {fmt} file needs --output PATH")
 
-        data = report.build(partnership, report.Period(start, end))
+        data = report.build(partnership, report.Period(start, end), texts=fmt != "json")
         if fmt == "json":
-            body = json.dumps(report.as_json(data), indent=1, ensure_ascii=False).encode()
+            body = report.dumps(data)
         elif fmt == "docx":
             from challengelog.insights.docx import to_docx
 
