@@ -56,8 +56,11 @@ class RecurringGroup(models.Model):
     terms = models.JSONField(default=list)
     challenges = models.ManyToManyField(Challenge, related_name="recurring_groups")
     size = models.PositiveIntegerField(default=0)
-    # What the pages show of it, as found: its members in order (ids and references), when
-    # they were raised, how many were open, and the agencies challenged more than once.
+    # Its challenges' ids in order, read only when a page narrows the groups to a period or
+    # to what a reader may see.
+    members = models.JSONField(default=list)
+    # What the pages show of it, as found: its references in order, when they were raised,
+    # how many were open, and the agencies challenged more than once.
     summary = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
 

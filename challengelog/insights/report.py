@@ -11,13 +11,14 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, Prefetch, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from challengelog.insights import stats
 from challengelog.insights.models import RecurringGroup
 from challengelog.insights.services import current_recurring
-from challengelog.register.models import Challenge, Partnership, ProgressUpdate
+from challengelog.register.models import Challenge, Forum, Partnership, ProgressUpdate, Raiser
 
 EXAMPLES = 8  # assured challenges shown with their impact
 
@@ -72,24 +73,24 @@ def _recurring(
     sees only some challenges, only those, and only groups still holding two of them."""
     wanted = set(period_ids.values_list("pk", flat=True)) if period_ids is not None else None
     allowed = set(visible.values_list("pk", flat=True)) if visible is not None else None
+    narrowed = wanted is not None or allowed is not None
+    columns = ["pk", "concern", "terms", "summary", *(["members"] if narrowed else [])]
     out = []
-    for group in RecurringGroup.objects.filter(partnership=partnership).only(
-        "concern", "terms", "summary", "size"
-    ):
-        summary = group.summary
-        members = summary.get("members", [])
+    for row in RecurringGroup.objects.filter(partnership=partnership).values_list(*columns):
+        pk, concern, terms, summary = row[:4]
+        members = row[4] if narrowed else []
         if wanted is not None and not wanted.intersection(members):
             continue
         references = summary.get("references", [])
         if allowed is not None:
-            kept = [i for i, pk in enumerate(members) if pk in allowed]
+            kept = [i for i, member in enumerate(members) if member in allowed]
             if len(kept) < 2:
                 continue
             references = [references[i] for i in kept]
         out.append(
             {
-                "concern": group.concern,
-                "terms": group.terms,
+                "concern": concern,
+                "terms": terms,
                 "references": references,
                 "open": summary.get("open", 0) if allowed is None else None,
                 "first_raised": _date(summary.get("first_raised")),
@@ -97,7 +98,7 @@ def _recurring(
                 "agencies_more_than_once": summary.get("agencies_more_than_once", [])
                 if allowed is None
                 else [],
-                "filters": {"group": str(group.pk)},
+                "filters": {"group": str(pk)},
             }
         )
     out.sort(key=lambda g: (-len(g["references"]), g["concern"]))
@@ -109,32 +110,42 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def _listing(challenges: QuerySet, *, texts: bool = True) -> list[dict]:
-    """The challenges of the period, oldest first: read as plain values, as a year of a large
-    log can hold thousands."""
+    """The challenges of the period, oldest first: read as plain values (names looked up here),
+    as a large log's year holds thousands. Without ``texts`` (the JSON), dates stay the ISO
+    text the database gives."""
     status = dict(Challenge.Status.choices)
+    partnership_id = challenges.values_list("partnership_id", flat=True)[:1]
+    forums = dict(Forum.objects.filter(partnership_id__in=partnership_id).values_list("pk", "name"))
+    raisers = dict(
+        Raiser.objects.filter(partnership_id__in=partnership_id).values_list("pk", "name")
+    )
     fields = [
         "reference",
-        "date_raised",
-        "forum__name",
+        "raised_on",
+        "forum_id",
         "meeting_as_recorded",
-        "raised_by__name",
+        "raised_by_id",
         "raised_by_as_recorded",
         "to_as_recorded",
         "status",
     ]
+    rows = challenges.annotate(raised_on=Cast("date_raised", CharField())).values_list(
+        *fields, *(["text"] if texts else [])
+    )
     out = []
-    for row in challenges.values_list(*fields, *(["text"] if texts else [])):
+    for row in rows:
         reference, date, forum, meeting, raiser, raised_as, to, state = row[:8]
         item = {
             "reference": reference,
             "date_raised": date,
-            "forum": forum or meeting,
-            "raised_by": raiser or raised_as,
+            "forum": forums.get(forum) or meeting,
+            "raised_by": raisers.get(raiser) or raised_as,
             "to": to,
             "status": status.get(state, state),
         }
-        if texts:
+        if texts:  # for the page, the PDF and Word: dates as dates
             item["text"] = row[8]
+            item["date_raised"] = dt.date.fromisoformat(date[:10]) if date else None
         out.append(item)
     return out
 
@@ -264,7 +275,7 @@ def _iso(value):
 def dumps(data: dict) -> bytes:
     """The pack as JSON, dates as ISO text: written by the C encoder in one pass, as a large
     log's pack lists a hundred thousand challenges."""
-    return json.dumps(data, ensure_ascii=False, default=_iso).encode()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_iso).encode()
 
 
 def as_json(data: dict) -> dict:

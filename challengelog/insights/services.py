@@ -176,6 +176,7 @@ def refresh_recurring(partnership: Partnership) -> list[RecurringGroup]:
                     concern=concern_name(group.terms),
                     terms=[TERM_LABELS.get(t, t) for t in group.terms],
                     size=len(group.members),
+                    members=group.keys,
                     summary=_summary(group, status_of, agency_names),
                     computed_at=now,
                 )
@@ -210,7 +211,6 @@ def _summary(group: recurring.Group, status_of: dict, agency_names: dict) -> dic
         for name in agency_names.get(m.key, []):
             counts[name] = counts.get(name, 0) + 1
     return {
-        "members": group.keys,
         "references": group.references,
         "first_raised": min(dates).isoformat() if dates else None,
         "last_raised": max(dates).isoformat() if dates else None,

@@ -10,7 +10,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Func, IntegerField, QuerySet
+from django.db.models import CharField, Count, Func, IntegerField, QuerySet
+from django.db.models.functions import Cast
 
 from challengelog.register.filters import ALL_PARTNERS
 from challengelog.register.models import Action, Agency, Forum, Raiser
@@ -152,16 +153,18 @@ def by_years(queryset: QuerySet) -> tuple[list[Row], list[Row], int]:
     # back into Python for every row, and there are only some thousands of distinct days.
     rows = (
         queryset.order_by()
-        .values_list("date_raised", "status")
+        .annotate(day=Cast("date_raised", CharField()))
+        .values_list("day", "status")
         .annotate(n=Count("id"))
-        .values_list("date_raised", "status", "n")
+        .values_list("day", "status", "n")
     )
     for day, status, n in rows:
         if day is None:
             undated += n
             continue
-        calendar[day.year].append((status, n))
-        reporting[reporting_year(day)].append((status, n))
+        year, month = int(day[:4]), int(day[5:7])
+        calendar[year].append((status, n))
+        reporting[year if month >= 4 else year - 1].append((status, n))
     cal = [
         Row(str(y), *_by_status(s), filters={"year": str(y)}) for y, s in sorted(calendar.items())
     ]

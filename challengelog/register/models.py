@@ -301,6 +301,7 @@ class Challenge(DerivedFlags, models.Model):
                     "risk",
                     "date_raised",
                     "to_all_partners",
+                    "date_resolved",
                 ],
                 name="challenge_figures",
             ),
