@@ -11,8 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from django.db.models import CharField, Prefetch, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from challengelog.insights import stats
@@ -109,45 +108,38 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _listing(challenges: QuerySet, *, texts: bool = True) -> list[dict]:
-    """The challenges of the period, oldest first: read as plain values (names looked up here),
-    as a large log's year holds thousands. Without ``texts`` (the JSON), dates stay the ISO
-    text the database gives."""
+def _listing(challenges: QuerySet) -> list[dict]:
+    """The challenges of the period, oldest first: read as plain values with the names looked
+    up here, as a large log's year holds thousands."""
     status = dict(Challenge.Status.choices)
     partnership_id = challenges.values_list("partnership_id", flat=True)[:1]
     forums = dict(Forum.objects.filter(partnership_id__in=partnership_id).values_list("pk", "name"))
     raisers = dict(
         Raiser.objects.filter(partnership_id__in=partnership_id).values_list("pk", "name")
     )
-    fields = [
+    rows = challenges.values_list(
         "reference",
-        "raised_on",
+        "date_raised",
         "forum_id",
         "meeting_as_recorded",
         "raised_by_id",
         "raised_by_as_recorded",
         "to_as_recorded",
         "status",
-    ]
-    rows = challenges.annotate(raised_on=Cast("date_raised", CharField())).values_list(
-        *fields, *(["text"] if texts else [])
+        "text",
     )
-    out = []
-    for row in rows:
-        reference, date, forum, meeting, raiser, raised_as, to, state = row[:8]
-        item = {
+    return [
+        {
             "reference": reference,
             "date_raised": date,
             "forum": forums.get(forum) or meeting,
             "raised_by": raisers.get(raiser) or raised_as,
             "to": to,
             "status": status.get(state, state),
+            "text": text,
         }
-        if texts:  # for the page, the PDF and Word: dates as dates
-            item["text"] = row[8]
-            item["date_raised"] = dt.date.fromisoformat(date[:10]) if date else None
-        out.append(item)
-    return out
+        for reference, date, forum, meeting, raiser, raised_as, to, state, text in rows
+    ]
 
 
 def _latest(challenge: Challenge) -> str:
@@ -161,14 +153,13 @@ def build(
     *,
     today: dt.date | None = None,
     challenges: QuerySet | None = None,
-    listing: bool = True,
-    texts: bool = True,
+    listing: str = "full",
 ) -> dict:
     """The pack's contents as plain data: numbers, lists and strings, dates as dates.
-    ``challenges`` narrows it to what a reader may see (an agency lead's own challenges);
-    without ``listing`` the challenges of the period are not listed (the dashboard), and
-    without ``texts`` they are listed without their text (the JSON: the log's own export has
-    the texts)."""
+    ``challenges`` narrows it to what a reader may see (an agency lead's own challenges).
+    ``listing`` says how the challenges of the period are listed: "full" (the page, the PDF
+    and Word), "references" (the JSON: the records themselves are the log's export) or
+    "none" (the dashboard)."""
     today = today or timezone.localdate()
     restricted = challenges is not None
     visible = challenges if restricted else partnership.challenges.all()
@@ -229,7 +220,13 @@ def build(
             }
             for c in with_outcome
         ],
-        "challenges": _listing(raised, texts=texts) if listing else [],
+        "challenges": (
+            _listing(raised)
+            if listing == "full"
+            else list(raised.values_list("reference", flat=True))
+            if listing == "references"
+            else []
+        ),
     }
 
 

@@ -159,10 +159,10 @@ class PeriodForm(forms.Form):
         return report.Period(None, None)
 
 
-def _build(request, partnership, *, texts: bool = True):
+def _build(request, partnership, *, listing: str = "full"):
     form = PeriodForm(request.GET or None, partnership=partnership)
     period = form.period()
-    data = report.build(partnership, period, texts=texts)
+    data = report.build(partnership, period, listing=listing)
     return form, period, data
 
 
@@ -174,7 +174,7 @@ def dashboard(request, partnership):
     visible = selectors.visible_challenges(request.user, partnership) if lead else None
     form = PeriodForm(request.GET or None, partnership=partnership)
     period = form.period()
-    data = report.build(partnership, period, challenges=visible, listing=False)
+    data = report.build(partnership, period, challenges=visible, listing="none")
     context = _period_context(
         data,
         log_url=reverse("staff-log", args=[partnership.slug]),
@@ -215,7 +215,8 @@ def report_download(request, partnership, fmt):
 
     if fmt not in ("pdf", "docx", "json"):
         raise Http404("The report pack comes as PDF, Word (.docx) or JSON")
-    _form, period, data = _build(request, partnership, texts=fmt != "json")
+    listing = "references" if fmt == "json" else "full"
+    _form, period, data = _build(request, partnership, listing=listing)
     record_event(
         "report.downloaded",
         f"Report pack ({period.label}) downloaded as {fmt}",

@@ -38,7 +38,7 @@ def test_the_command_takes_a_period(seeded, tmp_path):
     data = _json(tmp_path, "--from", "2016-04-01", "--to", "2017-03-31")
     assert data["total"] == 46
     assert data["period"]["label"] == "April 2016 to March 2017"
-    assert {c["reference"] for c in data["challenges"]} == set(
+    assert set(data["challenges"]) == set(
         Challenge.objects.filter(
             date_raised__range=(dt.date(2016, 4, 1), dt.date(2017, 3, 31))
         ).values_list("reference", flat=True)
@@ -82,7 +82,7 @@ def test_the_pdf_holds_the_figures_of_the_json(seeded, tmp_path):
     for group in data["recurring"]:
         assert group["concern"] in squashed
     # Every challenge of the period is listed.
-    assert all(f" {c['reference']} " in squashed for c in data["challenges"][:20])
+    assert all(f" {reference} " in squashed for reference in data["challenges"][:20])
 
 
 def test_the_html_is_one_file_with_its_styles(seeded, tmp_path):

@@ -50,7 +50,8 @@ class Command(BaseCommand):
         if fmt in ("pdf", "docx") and not output and sys.stdout.isatty():
             raise CommandError(f"a {fmt} file needs --output PATH")
 
-        data = report.build(partnership, report.Period(start, end), texts=fmt != "json")
+        listing = "references" if fmt == "json" else "full"
+        data = report.build(partnership, report.Period(start, end), listing=listing)
         if fmt == "json":
             body = report.dumps(data)
         elif fmt == "docx":
