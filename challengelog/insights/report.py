@@ -147,6 +147,40 @@ def _latest(challenge: Challenge) -> str:
     return updates[-1].text if updates else ""
 
 
+def _figures(partnership: Partnership, period: Period, today: dt.date, figures: dict) -> dict:
+    """What the dashboard, the pack and the public summary all show."""
+    return {
+        "partnership": {"name": partnership.name, "slug": partnership.slug},
+        "period": {
+            "label": period.label,
+            "from": period.date_from,
+            "to": period.date_to,
+            "filters": period.filters,
+        },
+        "generated": today,
+        **{
+            key: figures[key]
+            for key in (
+                "total",
+                "resolved",
+                "open",
+                "assured",
+                "closed_not_assured",
+                "withdrawn",
+                "undated",
+                "time_to_assured",
+                "oldest_open",
+            )
+        },
+        "by_year": _rows(figures["by_calendar_year"], period),
+        "by_reporting_year": _rows(figures["by_reporting_year"], period),
+        "by_agency": _rows(figures["by_agency"], period),
+        "by_forum": _rows(figures["by_forum"], period),
+        "by_raiser": _rows(figures["by_raiser"], period),
+        "risk": _rows(figures["risk"], period),
+    }
+
+
 def build(
     partnership: Partnership,
     period: Period,
@@ -182,30 +216,8 @@ def build(
     raised = challenges.order_by("sort_date", "reference_number", "pk")
 
     return {
-        "partnership": {"name": partnership.name, "slug": partnership.slug},
-        "period": {
-            "label": period.label,
-            "from": period.date_from,
-            "to": period.date_to,
-            "filters": period.filters,
-        },
-        "generated": today,
-        "total": figures["total"],
-        "resolved": figures["resolved"],
-        "open": figures["open"],
-        "assured": figures["assured"],
-        "closed_not_assured": figures["closed_not_assured"],
-        "withdrawn": figures["withdrawn"],
-        "undated": figures["undated"],
-        "by_year": _rows(figures["by_calendar_year"], period),
-        "by_reporting_year": _rows(figures["by_reporting_year"], period),
-        "by_agency": _rows(figures["by_agency"], period),
-        "by_forum": _rows(figures["by_forum"], period),
-        "by_raiser": _rows(figures["by_raiser"], period),
-        "risk": _rows(figures["risk"], period),
+        **_figures(partnership, period, today, figures),
         "themes": _rows(stats.theme_counts(challenges), period),
-        "time_to_assured": figures["time_to_assured"],
-        "oldest_open": figures["oldest_open"],
         "overdue_actions": figures["overdue_actions"],
         "recurring": recurring,
         "recurring_found": run.computed_at if run else None,
@@ -236,31 +248,7 @@ def build_public(partnership: Partnership, *, today: dt.date | None = None) -> d
     today = today or timezone.localdate()
     figures = stats.figures(partnership.published.all(), today=today, internal=False)
     period = Period(None, None)
-    return {
-        "partnership": {"name": partnership.name, "slug": partnership.slug},
-        "period": {"label": period.label, "from": None, "to": None, "filters": {}},
-        "generated": today,
-        **{
-            key: figures[key]
-            for key in (
-                "total",
-                "resolved",
-                "open",
-                "assured",
-                "closed_not_assured",
-                "withdrawn",
-                "undated",
-                "time_to_assured",
-                "oldest_open",
-            )
-        },
-        "by_year": _rows(figures["by_calendar_year"], period),
-        "by_reporting_year": _rows(figures["by_reporting_year"], period),
-        "by_agency": _rows(figures["by_agency"], period),
-        "by_forum": _rows(figures["by_forum"], period),
-        "by_raiser": _rows(figures["by_raiser"], period),
-        "risk": _rows(figures["risk"], period),
-    }
+    return _figures(partnership, period, today, figures)
 
 
 def _iso(value):

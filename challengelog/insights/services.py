@@ -127,10 +127,11 @@ def _log_state(partnership: Partnership) -> dict:
     return partnership.challenges.aggregate(count=Count("id"), last_change=Max("updated"))
 
 
-def refresh_recurring(partnership: Partnership) -> list[RecurringGroup]:
-    """Find the partnership's recurring concerns again and store them."""
+def refresh_recurring(partnership: Partnership, state: dict | None = None) -> list[RecurringGroup]:
+    """Find the partnership's recurring concerns again and store them; ``state`` is the log's
+    count and last change when the caller has just read them."""
     started = time.perf_counter()
-    state = _log_state(partnership)
+    state = state or _log_state(partnership)
     challenges = partnership.challenges.only(
         "id",
         "reference",
@@ -236,7 +237,7 @@ def current_recurring(partnership: Partnership, *, sync_limit: int | None = None
         state["last_change"],
     )
     if stale and state["count"] <= limit:
-        refresh_recurring(partnership)
+        refresh_recurring(partnership, state)
         run = RecurringRun.objects.get(partnership=partnership)
         stale = False
     if run is not None:

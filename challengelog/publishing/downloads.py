@@ -29,21 +29,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-PUBLIC_KEYS = (
-    "reference",
-    "date",
-    "meeting",
-    "challenge",
-    "raised_by",
-    "to",
-    "risk",
-    "action",
-    "progress",
-    "resolved",
-    "status",
-    "forum",
-    "agencies",
-)
+from challengelog.register.export import AS_RECORDED
+
+# The export's columns as recorded, and the canonical names beside them.
+PUBLIC_KEYS = (*AS_RECORDED, "status", "forum", "agencies")
 
 # Column titles of the published log, as the board's own spreadsheet has them.
 CSV_HEADER = (

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
 
 from challengelog.accounts.models import AuditEvent, record_event
 from challengelog.publishing import downloads, redaction
@@ -27,6 +26,7 @@ from challengelog.register.models import (
     ProgressUpdate,
     Raiser,
 )
+from challengelog.register.selectors import challenges_for_export
 
 REDACTED_FIELDS = (
     "text",
@@ -80,15 +80,7 @@ def decisions(partnership: Partnership) -> dict[str, str]:
 
 
 def _challenges(partnership: Partnership, references=None):
-    queryset = (
-        Challenge.objects.filter(partnership=partnership)
-        .select_related("forum", "raised_by")
-        .prefetch_related(
-            "agencies",
-            "actions",
-            Prefetch("updates", queryset=ProgressUpdate.objects.order_by("position", "id")),
-        )
-    )
+    queryset = challenges_for_export(partnership)
     if references is not None:
         queryset = queryset.filter(reference__in=list(references))
     return queryset

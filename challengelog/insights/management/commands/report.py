@@ -5,8 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from challengelog.insights import report
-from challengelog.register.models import Partnership
-from challengelog.register.selectors import PartnershipNotChosen, partnership_slug
+from challengelog.register.management.partnership import chosen_partnership
 
 FORMATS = ("json", "html", "pdf", "docx")
 
@@ -34,13 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="file to write (default: standard output)")
 
     def handle(self, *args, **options):
-        try:
-            slug = partnership_slug(options["partnership"])
-        except PartnershipNotChosen as exc:
-            raise CommandError(str(exc)) from None
-        partnership = Partnership.objects.filter(slug=slug).first()
-        if partnership is None:
-            raise CommandError(f"no partnership “{slug}”")
+        partnership = chosen_partnership(options["partnership"])
         start = _date(options["date_from"]) if options["date_from"] else None
         end = _date(options["date_to"]) if options["date_to"] else None
         if start and end and start > end:

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from challengelog.publishing import services
-from challengelog.register.models import Partnership
-from challengelog.register.selectors import PartnershipNotChosen, partnership_slug
+from challengelog.register.management.partnership import chosen_partnership
 
 
 class Command(BaseCommand):
@@ -16,13 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("references", nargs="*", help="only these challenges")
 
     def handle(self, *args, **options):
-        try:
-            slug = partnership_slug(options["partnership"])
-        except PartnershipNotChosen as exc:
-            raise CommandError(str(exc)) from None
-        partnership = Partnership.objects.filter(slug=slug).first()
-        if partnership is None:
-            raise CommandError(f"no partnership “{slug}”")
+        partnership = chosen_partnership(options["partnership"])
         references = options["references"] or None
         if references:
             known = set(partnership.challenges.values_list("reference", flat=True))

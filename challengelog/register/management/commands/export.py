@@ -4,8 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from challengelog.register.export import WRITERS
-from challengelog.register.models import Partnership
-from challengelog.register.selectors import PartnershipNotChosen, partnership_slug
+from challengelog.register.management.partnership import chosen_partnership
 
 
 class Command(BaseCommand):
@@ -22,13 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="file to write (default: standard output)")
 
     def handle(self, *args, **options):
-        try:
-            slug = partnership_slug(options["partnership"])
-        except PartnershipNotChosen as exc:
-            raise CommandError(str(exc)) from None
-        partnership = Partnership.objects.filter(slug=slug).first()
-        if partnership is None:
-            raise CommandError(f"no partnership “{slug}”")
+        partnership = chosen_partnership(options["partnership"])
         fmt = options["format"]
         if options["public"]:
             from challengelog.publishing import downloads, services
