@@ -92,6 +92,9 @@ def generate(n: int, partnerships: int = 1, seed: int = 20261126) -> list[str]:
                             date_resolved=(
                                 date + dt.timedelta(days=rng.randint(7, 400)) if assured else None
                             ),
+                            # Open ones: some still await a response, some were escalated.
+                            awaiting_since=(date if not assured and rng.random() < 0.3 else None),
+                            stage=1 if assured else rng.choice([1, 1, 1, 2, 2, 3, 4]),
                         )
                     )
                     batch[-1]._agencies = [a.pk for a in model.agencies.all()]

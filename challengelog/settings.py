@@ -5,6 +5,10 @@ SECRET_KEY     default: generated on first run and kept in var/secret_key
 DEBUG          default: off ("1", "true", "yes" or "on" turn it on)
 ALLOWED_HOSTS  default: localhost only; comma-separated
 CHALLENGELOG_VAR_DIR  where the SQLite file and the generated key live (default: ./var)
+SITE_URL       the address people use, for links in e-mails (default: http://localhost:8000)
+EMAIL_HOST     an SMTP server: set it and e-mail is sent by SMTP; unset, it is printed to the
+               console. With EMAIL_PORT (587), EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+               EMAIL_USE_TLS (on), EMAIL_USE_SSL, EMAIL_TIMEOUT (30 s), DEFAULT_FROM_EMAIL.
 """
 
 import os
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
     "challengelog.importing",
     "challengelog.publishing",
     "challengelog.insights",
+    "challengelog.followup",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -150,3 +155,19 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 
 # Imports larger than this are refused before they are read.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+# E-mail: notices and digests. Printed to the console unless an SMTP server is configured.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 30))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "challenge-log@localhost")

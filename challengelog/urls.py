@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
     path("", include("challengelog.publishing.urls")),
     path("", include("challengelog.insights.urls")),
+    path("", include("challengelog.followup.urls")),
     path("", include("challengelog.register.staff_urls")),
     path("", include("challengelog.register.urls")),
 ]

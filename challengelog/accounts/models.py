@@ -29,8 +29,15 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person who signs in, known by e-mail address."""
 
+    class Notices(models.TextChoices):
+        IMMEDIATE = "immediate", "Each notice as it happens"
+        DIGEST = "digest", "One weekly digest"
+
     username = None
     email = models.EmailField("e-mail address", unique=True)
+    notices = models.CharField(
+        "e-mail notices", max_length=20, choices=Notices.choices, default=Notices.IMMEDIATE
+    )
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 

@@ -85,3 +85,9 @@ rules.add_perm("log.record_progress", is_chair)
 rules.add_perm("log.decide", is_chair)
 rules.add_perm("log.respond", is_admin | addressed_to_my_agency)
 rules.add_perm("log.report", is_board)  # obj: partnership: the annual-report pack
+# Follow-up
+rules.add_perm("log.papers", is_board)  # obj: partnership: the forward plan, meeting papers
+rules.add_perm("log.plan_meetings", is_chair)  # obj: partnership
+rules.add_perm("log.escalate", is_chair)  # obj: challenge
+rules.add_perm("log.letter", is_chair)  # obj: challenge
+rules.add_perm("log.configure_followup", is_admin)  # obj: partnership

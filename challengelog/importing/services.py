@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from challengelog.followup.meetings import link_raised_in
 from challengelog.importing import names as naming
 from challengelog.importing.columns import parse_overrides
 from challengelog.importing.models import ImportRun
@@ -378,6 +379,9 @@ def _apply(report: ImportReport, records: list[Record], slug: str, name: str | N
                 **values,
             )
             challenge.reference_number = reference_sort_key(record.reference)
+            # An open challenge with no progress on record still awaits its first response.
+            if record.status == Challenge.Status.OPEN and not timeline:
+                challenge.awaiting_since = record.date
             new_challenges.append((challenge, agency_ids, timeline))
             report.created.append(record.reference)
             continue
@@ -429,6 +433,8 @@ def _apply(report: ImportReport, records: list[Record], slug: str, name: str | N
     through.objects.bulk_create(links, batch_size=1000)
     ProgressUpdate.objects.bulk_create(new_updates, batch_size=1000)
     suggest_themes([c for c, _, _ in new_challenges] + touched)
+    if new_challenges:
+        link_raised_in(partnership)
 
     ImportRun.objects.create(
         partnership=partnership,

@@ -170,18 +170,34 @@ class ActionForm(GovukForm):
     )
     lead = forms.CharField(label="Named lead (optional)", required=False, max_length=200)
     due = UKDateField(label="Due date (optional)", required=False, future_allowed=True)
+    due_forum = forms.ModelChoiceField(
+        label="Or due by the next meeting of (optional)",
+        queryset=Forum.objects.none(),
+        required=False,
+        empty_label="No meeting",
+        help_text="Due on the day that meeting's papers go out; it follows the meeting if "
+        "the meeting moves.",
+    )
 
     def __init__(self, *args, partnership, **kwargs):
+        from challengelog.followup.meetings import forums_with_plan
+
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(
             partnership=partnership, retired=False
         )
+        planned = forums_with_plan(partnership, timezone.localdate())
+        self.fields["due_forum"].queryset = Forum.objects.filter(pk__in=[f.pk for f in planned])
+        if not planned:
+            del self.fields["due_forum"]
 
     def clean(self):
         data = super().clean()
-        filled = any(data.get(f) for f in ("agency", "lead", "due"))
+        filled = any(data.get(f) for f in ("agency", "lead", "due", "due_forum"))
         if filled and not (data.get("text") or "").strip():
             self.add_error("text", "Enter the action, or clear its other boxes")
+        if data.get("due") and data.get("due_forum"):
+            self.add_error("due_forum", "Give a due date or a meeting, not both: clear one of them")
         return data
 
 

@@ -264,6 +264,11 @@ class Challenge(DerivedFlags, models.Model):
         help_text="What changed because of the challenge: recorded when it is assured.",
     )
 
+    # Escalation: the stage the challenge is at, and since when a response has been awaited
+    # (empty once answered). Past its stage's timescale without one, it is flagged.
+    stage = models.PositiveSmallIntegerField("escalation stage", default=1)
+    awaiting_since = models.DateField("awaiting a response since", null=True, blank=True)
+
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -290,6 +295,10 @@ class Challenge(DerivedFlags, models.Model):
                 name="challenge_log_order",
             ),
             models.Index(fields=["partnership", "status"], name="challenge_status"),
+            models.Index(
+                fields=["partnership", "status", "awaiting_since", "stage"],
+                name="challenge_awaiting",
+            ),
             # Covers the dashboard's counts (by status, meeting, raiser, risk and day) so each
             # reads this narrow index instead of the rows with their text.
             models.Index(
@@ -325,6 +334,14 @@ class Action(models.Model):
     )
     lead = models.CharField("named lead", max_length=200, blank=True)
     due = models.DateField("due date", null=True, blank=True)
+    # Due "by the next meeting of" a forum: the date follows the meeting if it moves.
+    due_meeting = models.ForeignKey(
+        "followup.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions_due",
+    )
     completed_on = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
@@ -345,6 +362,7 @@ class ProgressUpdate(models.Model):
         PROGRESS = "progress", "Progress"
         RESPONSE = "response", "Response"
         STATUS = "status", "Status changed"
+        ESCALATION = "escalation", "Escalated"
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROGRESS)

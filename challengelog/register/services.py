@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from challengelog.followup import notices
+from challengelog.followup.meetings import link_raised, resolve_due, settings_for
 from challengelog.insights.services import suggest_themes
 from challengelog.register.models import (
     Action,
@@ -54,6 +56,12 @@ class ActionInput:
     agency: Agency | None = None
     lead: str = ""
     due: dt.date | None = None
+    # Due by the next meeting of this forum instead of on a date.
+    due_forum: Forum | None = None
+
+
+class NoMeetingPlanned(Exception):
+    """An action is due "by the next meeting" of a forum with none in its forward plan."""
 
 
 def _to_as_recorded(agencies: list[Agency], to_all: bool) -> str:
@@ -63,7 +71,7 @@ def _to_as_recorded(agencies: list[Agency], to_all: bool) -> str:
     return "; ".join(names)
 
 
-def _next_position(challenge: Challenge) -> int:
+def next_position(challenge: Challenge) -> int:
     last = challenge.updates.order_by("-position").values_list("position", flat=True).first()
     return (last or 0) + 1
 
@@ -98,10 +106,13 @@ def raise_challenge(
         text=text,
         risk=risk,
         created_by=user,
+        awaiting_since=date_raised,
     )
     challenge.agencies.set(agencies)
+    papers_days = settings_for(partnership).papers_days
+    today = timezone.localdate()
     for position, action in enumerate(actions, start=1):
-        Action.objects.create(
+        row = Action(
             challenge=challenge,
             text=action.text,
             agency=action.agency,
@@ -109,7 +120,15 @@ def raise_challenge(
             due=action.due,
             position=position,
         )
+        if action.due_forum and not resolve_due(row, action.due_forum, today, papers_days):
+            raise NoMeetingPlanned(
+                f"Action {position}: no meeting of {action.due_forum.name} is planned whose "
+                "papers have not yet gone out; add one to the forward plan or give a date"
+            )
+        row.save()
+    link_raised([challenge])
     suggest_themes([challenge], also={challenge.pk: " ".join(a.text for a in actions)})
+    notices.addressed(challenge)
     return challenge
 
 
@@ -142,14 +161,14 @@ def _changes_since(challenge: Challenge, version: int) -> list[dict]:
     return out
 
 
-def _locked(challenge: Challenge, version: int) -> Challenge:
+def lock_current(challenge: Challenge, version: int) -> Challenge:
     current = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if current.version != version:
         raise Conflict(current, _changes_since(current, version))
     return current
 
 
-def _save(challenge: Challenge, user, reason: str = "") -> None:
+def save_version(challenge: Challenge, user, reason: str = "") -> None:
     challenge.version += 1
     challenge._history_user = user
     if reason:
@@ -162,20 +181,33 @@ def edit_challenge(
     *, challenge: Challenge, user, version: int, agencies=None, **fields
 ) -> Challenge:
     """Change a challenge's fields, refusing if it was saved by someone else meanwhile."""
-    current = _locked(challenge, version)
+    current = lock_current(challenge, version)
     for name, value in fields.items():
         setattr(current, name, value)
     if agencies is not None:
         current.to_as_recorded = _to_as_recorded(list(agencies), current.to_all_partners)
-    _save(current, user, "Edited")
+    save_version(current, user, "Edited")
     if agencies is not None:
         current.agencies.set(agencies)
+        if current.status == Challenge.Status.OPEN:
+            notices.addressed(current)  # leads of an agency added now; nobody twice
     suggest_themes([current])
     return current
 
 
+def _answered(challenge: Challenge) -> None:
+    # The clock of the escalation stage stops; not an edit, so the version is left alone.
+    Challenge.objects.filter(pk=challenge.pk).update(awaiting_since=None)
+
+
 @transaction.atomic
-def record_progress(*, challenge: Challenge, user, text: str, date: dt.date) -> ProgressUpdate:
+def record_progress(
+    *, challenge: Challenge, user, text: str, date: dt.date, answered: bool = True
+) -> ProgressUpdate:
+    """Progress recorded by the board; unless told otherwise, it answers the challenge for its
+    escalation stage (progress is often reported at the meeting rather than sent in)."""
+    if answered:
+        _answered(challenge)
     return ProgressUpdate.objects.create(
         challenge=challenge,
         kind=ProgressUpdate.Kind.PROGRESS,
@@ -183,7 +215,7 @@ def record_progress(*, challenge: Challenge, user, text: str, date: dt.date) -> 
         date=date,
         author=user,
         author_name=str(user),
-        position=_next_position(challenge),
+        position=next_position(challenge),
     )
 
 
@@ -198,6 +230,7 @@ def respond(
     on_behalf_of: str = "",
 ) -> ProgressUpdate:
     """An agency's response, with its evidence files (already checked by the form)."""
+    _answered(challenge)
     update = ProgressUpdate.objects.create(
         challenge=challenge,
         kind=ProgressUpdate.Kind.RESPONSE,
@@ -207,7 +240,7 @@ def respond(
         author_name=str(user),
         agency=agency,
         on_behalf_of=on_behalf_of,
-        position=_next_position(challenge),
+        position=next_position(challenge),
     )
     for upload in files:
         Evidence.objects.create(
@@ -222,12 +255,12 @@ def respond(
 
 def _change_status(challenge, user, version, *, status, resolved_on, note, date, **fields):
     """Set a challenge's status (refusing a stale version) and say so in its timeline."""
-    current = _locked(challenge, version)
+    current = lock_current(challenge, version)
     current.status = status
     current.date_resolved = resolved_on
     for name, value in fields.items():
         setattr(current, name, value)
-    _save(current, user, current.get_status_display())
+    save_version(current, user, current.get_status_display())
     ProgressUpdate.objects.create(
         challenge=current,
         kind=ProgressUpdate.Kind.STATUS,
@@ -235,7 +268,7 @@ def _change_status(challenge, user, version, *, status, resolved_on, note, date,
         author=user,
         author_name=str(user),
         text=note,
-        position=_next_position(current),
+        position=next_position(current),
     )
     return current
 
@@ -274,6 +307,7 @@ def close(
 
 @transaction.atomic
 def reopen(*, challenge: Challenge, user, version: int, reason: str) -> Challenge:
+    today = timezone.localdate()
     return _change_status(
         challenge,
         user,
@@ -281,7 +315,8 @@ def reopen(*, challenge: Challenge, user, version: int, reason: str) -> Challeng
         status=Challenge.Status.OPEN,
         resolved_on=None,
         note=f"Reopened: {reason}",
-        date=timezone.localdate(),
+        date=today,
+        awaiting_since=today,
     )
 
 

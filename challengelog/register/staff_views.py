@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from challengelog.accounts import rules as access
 from challengelog.accounts.access import require, staff_page
 from challengelog.accounts.models import AuditEvent, Membership, record_event
+from challengelog.followup.meetings import next_papers, upcoming
+from challengelog.followup.stages import flagged, stages, standing
 from challengelog.followup.workingdays import add_working_days, overdue_by
 from challengelog.publishing.services import changed_since_publication
 from challengelog.register import export, forms, selectors, services
@@ -46,7 +48,9 @@ def _errors(*forms_) -> list[tuple[str, str, str]]:
         subforms = form.forms if hasattr(form, "forms") else [form]
         for sub in subforms:
             for name, errors in sub.errors.items():
-                field_id = sub[name].id_for_label if name in sub.fields else ""
+                field_id = (
+                    (sub[name].id_for_label or sub[name].auto_id) if name in sub.fields else ""
+                )
                 label = sub.fields[name].label if name in sub.fields else ""
                 for error in errors:
                     out.append((label, field_id, error))
@@ -92,6 +96,28 @@ def my_work(request):
                 if since
                 else [],
                 "since": since,
+                "meetings": list(upcoming(partnership, today, limit=5))
+                if access.is_board(user, partnership)
+                else [],
+                "flagged": list(
+                    flagged(visible, partnership, today)
+                    .filter(
+                        Q(agencies__in=mine) | Q(to_all_partners=True)
+                        if mine
+                        else Q(pk__isnull=False)
+                    )
+                    .distinct()[:20]
+                )
+                if mine or access.is_chair(user, partnership)
+                else [],
+                "escalated": list(
+                    visible.filter(status=Challenge.Status.OPEN, stage__gt=1, agencies__in=mine)
+                    .distinct()
+                    .order_by("-stage")[:20]
+                )
+                if mine
+                else [],
+                "can_plan": user.has_perm("log.plan_meetings", partnership),
             }
         )
         if membership:
@@ -141,15 +167,25 @@ def staff_export(request, partnership, fmt):
 def staff_challenge(request, partnership, reference):
     challenge = _challenge(request, partnership, reference)
     today = timezone.localdate()
-    actions = list(challenge.actions.all())
+    actions = list(challenge.actions.select_related("agency", "due_meeting__forum"))
     for action in actions:
         action.late_by = 0 if action.completed_on else overdue_by(action.due, today)
     user = request.user
+    where = standing(challenge, stages(partnership), today)
     return render(
         request,
         "staff/challenge.html",
         {
             "challenge": challenge,
+            "standing": where,
+            "escalations": list(challenge.escalations.all()),
+            "agenda": list(challenge.agenda_items.select_related("meeting__forum")),
+            "next_papers": next_papers(challenge, today),
+            "can_escalate": user.has_perm("log.escalate", challenge)
+            and challenge.status == Challenge.Status.OPEN
+            and not where.last_stage,
+            "can_letter": user.has_perm("log.letter", challenge),
+            "can_papers": user.has_perm("log.papers", partnership),
             "actions": actions,
             "updates": list(challenge.updates.all()),
             "tracking": selectors.member_tracking(challenge),
@@ -196,30 +232,36 @@ def raise_challenge(request, partnership):
             raiser = form.cleaned_data["raised_by"]
             if raiser.pk is None:
                 raiser.save()
-            challenge = services.raise_challenge(
-                partnership=partnership,
-                user=request.user,
-                date_raised=form.cleaned_data["date_raised"],
-                forum=form.cleaned_data["forum"],
-                raised_by=raiser,
-                agencies=list(form.cleaned_data["agencies"]),
-                to_all_partners=form.cleaned_data["to_all_partners"],
-                text=form.cleaned_data["text"],
-                risk=form.cleaned_data["risk"],
-                actions=[
-                    services.ActionInput(
-                        text=f.cleaned_data["text"].strip(),
-                        agency=f.cleaned_data.get("agency"),
-                        lead=f.cleaned_data.get("lead", ""),
-                        due=f.cleaned_data.get("due"),
-                    )
-                    for f in formset.forms
-                    if (f.cleaned_data.get("text") or "").strip()
-                ],
-            )
-            messages.success(request, f"Challenge {challenge.reference} recorded")
-            return redirect("staff-challenge", partnership.slug, challenge.reference)
-        errors = _errors(form, formset)
+            try:
+                challenge = services.raise_challenge(
+                    partnership=partnership,
+                    user=request.user,
+                    date_raised=form.cleaned_data["date_raised"],
+                    forum=form.cleaned_data["forum"],
+                    raised_by=raiser,
+                    agencies=list(form.cleaned_data["agencies"]),
+                    to_all_partners=form.cleaned_data["to_all_partners"],
+                    text=form.cleaned_data["text"],
+                    risk=form.cleaned_data["risk"],
+                    actions=[
+                        services.ActionInput(
+                            text=f.cleaned_data["text"].strip(),
+                            agency=f.cleaned_data.get("agency"),
+                            lead=f.cleaned_data.get("lead", ""),
+                            due=f.cleaned_data.get("due"),
+                            due_forum=f.cleaned_data.get("due_forum"),
+                        )
+                        for f in formset.forms
+                        if (f.cleaned_data.get("text") or "").strip()
+                    ],
+                )
+            except services.NoMeetingPlanned as exc:
+                errors = [("", "", str(exc))]
+            else:
+                messages.success(request, f"Challenge {challenge.reference} recorded")
+                return redirect("staff-challenge", partnership.slug, challenge.reference)
+        else:
+            errors = _errors(form, formset)
     else:
         form = forms.RaiseForm(partnership=partnership)
         formset = _action_formset(request, partnership)

@@ -31,6 +31,18 @@ PAGES = {
     "report docx": f"{S}/report.docx?ryear=2016",
     "report json": f"{S}/report.json",
     "themes": f"{S}/log/144/themes/",
+    "meetings": f"{S}/meetings/",
+    "meeting papers": f"{S}/meetings/{{meeting}}/",
+    "papers pdf": f"{S}/meetings/{{meeting}}/papers.pdf",
+    "papers docx": f"{S}/meetings/{{meeting}}/papers.docx",
+    "change meeting": f"{S}/meetings/{{meeting}}/edit/",
+    "record outcomes": f"{S}/meetings/{{meeting}}/outcomes/",
+    "escalate": f"{S}/log/144/escalate/",
+    "letter": f"{S}/log/144/letter/",
+    "letter pdf": f"{S}/log/144/letter.pdf",
+    "letter docx": f"{S}/log/144/letter.docx",
+    "follow-up settings": f"{S}/follow-up/",
+    "notices": "/account/notices/",
 }
 OK, NO, GONE = 200, 403, 404
 EXPECTED = {
@@ -59,13 +71,35 @@ EXPECTED = {
     "report docx": (OK, OK, OK, NO, NO),
     "report json": (OK, OK, OK, NO, NO),
     "themes": (OK, OK, NO, NO, GONE),
+    "meetings": (OK, OK, OK, NO, NO),
+    "meeting papers": (OK, OK, OK, NO, NO),
+    "papers pdf": (OK, OK, OK, NO, NO),
+    "papers docx": (OK, OK, OK, NO, NO),
+    "change meeting": (OK, OK, NO, NO, NO),
+    "record outcomes": (OK, OK, NO, NO, NO),
+    "escalate": (OK, OK, NO, NO, GONE),
+    "letter": (OK, OK, NO, NO, GONE),
+    "letter pdf": (OK, OK, NO, NO, GONE),
+    "letter docx": (OK, OK, NO, NO, GONE),
+    "follow-up settings": (OK, NO, NO, NO, NO),
+    "notices": (OK, OK, OK, OK, OK),
 }
 ROLES = ["admin", "chair", "member", "lead", "other_lead"]
 
 
+def url(page: str) -> str:
+    """The page's address; meeting pages use the meeting challenge 144 was raised at."""
+    from challengelog.followup.models import Meeting
+
+    if "{meeting}" not in PAGES[page]:
+        return PAGES[page]
+    meeting = Meeting.objects.get(items__challenge__reference="144", items__role="raised")
+    return PAGES[page].format(meeting=meeting.pk)
+
+
 @pytest.mark.parametrize("page", list(PAGES))
 def test_anonymous_visitors_are_sent_to_sign_in(client, seeded, page):
-    response = client.get(PAGES[page])
+    response = client.get(url(page))
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/?next=")
 
@@ -74,7 +108,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, seeded, page):
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_reaches_what_it_may(as_user, page, role):
     expected = EXPECTED[page][ROLES.index(role)]
-    assert as_user(role).get(PAGES[page]).status_code == expected, (page, role)
+    assert as_user(role).get(url(page)).status_code == expected, (page, role)
 
 
 @pytest.mark.parametrize("role", ["member", "lead", "other_lead"])

@@ -17,6 +17,24 @@ def test_weekends_and_bank_holidays_are_not_working_days():
     assert add_working_days(dt.date(2026, 5, 22), 1) == dt.date(2026, 5, 26)  # bank holiday
 
 
+def test_counting_by_weeks_equals_counting_day_by_day():
+    import random
+
+    from challengelog.followup.workingdays import working_days_between
+
+    rng = random.Random(7)
+    for _ in range(400):
+        start = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randint(0, 5500))
+        end = start + dt.timedelta(days=rng.choice([0, 1, 2, 3, 6, 7, 8, 13, 40, 400, 3000]))
+        by_day = sum(
+            1
+            for n in range(1, (end - start).days + 1)
+            if is_working_day(start + dt.timedelta(days=n))
+        )
+        assert working_days_between(start, end) == by_day, (start, end)
+        assert working_days_between(end, start) == 0
+
+
 def test_overdue_across_a_weekend_and_a_bank_holiday():
     due = dt.date(2026, 12, 24)  # Thursday
     assert overdue_by(due, dt.date(2026, 12, 24)) == 0

@@ -222,6 +222,10 @@ def merge_entries(*, source, target, user, request=None):
             challenge.version += 1
             _save(challenge, user, reason)
             moved += 1
+        if model is Forum:
+            from challengelog.followup.meetings import merge_meetings
+
+            merge_meetings(source, target)
 
     for spelling in source.spellings:
         if spelling != target.name:

@@ -39,10 +39,13 @@ def govuk_field(field, datalist="", narrow=False, radios=False):
     if hasattr(value, "strftime"):
         value = value.strftime("%d/%m/%Y")
     kind = "radios" if radios else _kind(field)
-    hint_id = f"{field.id_for_label}-hint" if field.help_text else ""
-    error_id = f"{field.id_for_label}-error" if field.errors else ""
+    # A RadioSelect names no single element for its label: its first radio takes the id.
+    fid = field.id_for_label or field.auto_id
+    hint_id = f"{fid}-hint" if field.help_text else ""
+    error_id = f"{fid}-error" if field.errors else ""
     return {
         "f": field,
+        "fid": fid,
         "kind": kind,
         "value": "" if value is None or multiple else value,
         "choices": choices,
