@@ -40,8 +40,12 @@ def upcoming(partnership: Partnership, today: dt.date, limit: int | None = None)
 
 
 def forums_with_plan(partnership: Partnership, today: dt.date) -> list[Forum]:
-    """Forums with a meeting ahead: those an action can be due "by the next meeting" of."""
-    ids = upcoming(partnership, today).values_list("forum_id", flat=True)
+    """Forums with a meeting ahead whose papers have not gone out: those an action can be
+    due "by the next meeting" of."""
+    papers_days = settings_for(partnership).papers_days
+    ids = {
+        m.forum_id for m in upcoming(partnership, today) if papers_deadline(m, papers_days) >= today
+    }
     return list(Forum.objects.filter(pk__in=ids).order_by("name"))
 
 

@@ -23,6 +23,10 @@ from challengelog.followup.workingdays import overdue_by
 from challengelog.insights.docx import clean
 from challengelog.register.models import Action, Challenge, ProgressUpdate
 
+# Papers a board can read: beyond this many open challenges the oldest are listed and the
+# papers say how many more there are, with a link to them in the internal log.
+PAPERS_LIMIT = 150
+
 
 def challenges_for(meeting: Meeting):
     """The open challenges on the papers of `meeting`, oldest first."""
@@ -61,7 +65,10 @@ def build(meeting: Meeting, today: dt.date) -> dict:
         for item in AgendaItem.objects.filter(meeting=meeting, role=AgendaItem.Role.REVIEWED)
     }
     items, due, ready = [], [], []
-    for challenge in challenges_for(meeting):
+    on_papers = challenges_for(meeting)
+    listed = list(on_papers[:PAPERS_LIMIT])
+    total = len(listed) if len(listed) < PAPERS_LIMIT else on_papers.count()
+    for challenge in listed:
         updates = list(challenge.updates.all())
         latest = updates[-1] if updates else None
         open_actions = [a for a in challenge.actions.all() if a.completed_on is None]
@@ -91,6 +98,8 @@ def build(meeting: Meeting, today: dt.date) -> dict:
         "partnership": meeting.partnership,
         "deadline": papers_deadline(meeting, conf.papers_days),
         "items": items,
+        "total": total,
+        "more": total - len(items),
         "due": due,
         "ready": ready,
         "flagged": [i for i in items if i["standing"].flagged],
@@ -147,7 +156,8 @@ def to_docx(context: dict) -> bytes:
 
     document.add_heading("Summary", level=1)
     for line in (
-        f"Open challenges: {len(context['items'])}",
+        f"Open challenges: {context['total']}"
+        + (f" (the {len(context['items'])} oldest listed here)" if context["more"] else ""),
         f"Actions due by the meeting or overdue: {len(context['due'])}",
         f"Ready to be agreed as assured: {len(context['ready'])}",
         f"Past the timescale of their escalation stage: {len(context['flagged'])}",
@@ -187,6 +197,11 @@ def to_docx(context: dict) -> bytes:
     document.add_heading("Open challenges", level=1)
     if not context["items"]:
         document.add_paragraph("No open challenge is raised at or assigned to this forum.")
+    if context["more"]:
+        document.add_paragraph(
+            f"The {len(context['items'])} oldest of {context['total']:,} open challenges are "
+            f"listed; the other {context['more']:,} are in the internal log."
+        )
     for entry in context["items"]:
         challenge = entry["challenge"]
         where = entry["standing"]

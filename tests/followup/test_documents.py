@@ -268,3 +268,28 @@ def test_hostile_text_stays_text_in_the_letter_and_the_papers(as_user, challenge
         text = pdf_text(client.get(url).content)
         assert "<script>alert(1)</script> =HYPERLINK" in text
         assert "{{ signatory }}" in text  # and the text layer survives the control character
+
+
+def test_long_papers_list_the_oldest_and_say_where_the_rest_are(
+    as_user, board_meeting, monkeypatch
+):
+    monkeypatch.setattr(papers, "PAPERS_LIMIT", 3)
+    open_here = Challenge.objects.filter(status="open", forum=board_meeting.forum).order_by(
+        "sort_date", "reference_number"
+    )
+    total = open_here.count()
+    context = papers.build(board_meeting, dt.date(2026, 12, 1))
+    assert [e["challenge"].reference for e in context["items"]] == [
+        c.reference for c in open_here[:3]
+    ]
+    assert (context["total"], context["more"]) == (total, total - 3)
+    page = as_user("chair").get(f"{S}/meetings/{board_meeting.pk}/").text
+    assert f"The 3 oldest of {total} open challenges are listed" in page
+    assert f'?forum=lscb&amp;status=open">all {total} are in the internal log' in page
+    log = as_user("chair").get(f"{S}/log/?forum=lscb&status=open").text
+    assert f"{total} challenges match" in log
+    word = squash(
+        docx_text(as_user("chair").get(f"{S}/meetings/{board_meeting.pk}/papers.docx").content)
+    )
+    assert f"Open challenges: {total} (the 3 oldest listed here)" in word
+    assert f"the other {total - 3} are in the internal log" in word

@@ -178,9 +178,15 @@ def test_raising_with_an_action_due_by_the_next_meeting(as_user, executive):
         "actions-0-text": "Report return interview rates",
         "actions-0-due_forum": str(forum.pk),
     }
+    # The LSCB meets tomorrow, but its papers went out last week: it is not offered.
+    lscb = Forum.objects.get(partnership=forum.partnership, name="LSCB")
+    Meeting.objects.create(partnership=forum.partnership, forum=lscb, date=dt.date(2026, 5, 22))
     with at(dt.date(2026, 5, 21)):
         form = as_user("chair").get(f"{S}/raise/").text
         assert "Or due by the next meeting of" in form
+        offered = form.split('name="actions-0-due_forum"')[1].split("</select>")[0]
+        assert f'<option value="{forum.pk}">Executive</option>' in offered
+        assert ">LSCB</option>" not in offered
         response = as_user("chair").post(f"{S}/raise/", data)
     assert response.status_code == 302, response.text
     action = Action.objects.get(text="Report return interview rates")
