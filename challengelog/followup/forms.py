@@ -33,6 +33,7 @@ class EscalateForm(GovukForm):
             (s.number, f"Stage {s.number}: {s.name} ({s.days} working days)") for s in later
         ]
         self.fields["to_stage"].error_messages["required"] = "Choose the stage to escalate to"
+        self.fields["reason"].error_messages["required"] = "Enter why the challenge is escalated"
 
 
 class MeetingForm(GovukForm):

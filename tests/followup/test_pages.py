@@ -62,3 +62,33 @@ def test_each_person_chooses_notices_or_the_digest(as_user, people):
     wrong = client.post("/account/notices/", {"notices": "hourly"})
     assert "Select a valid choice" in wrong.text
     assert User.objects.get(pk=people["lead"].pk).notices == "digest"
+
+
+def test_escalating_on_the_web_names_mistakes_and_refuses_a_stale_form(as_user, raise_one):
+    from challengelog.register.models import Challenge
+
+    challenge = raise_one(dt.date(2026, 11, 2))
+    url = f"{S}/log/{challenge.reference}/escalate/"
+    client = as_user("chair")
+    page = client.get(url).text
+    assert "Stage 2: Subgroup chair (5 working days)" in page
+    assert "Stage 1:" not in page.split("Escalate to")[1]  # only later stages are offered
+    data = {"to_stage": "3", "reason": "", "date": "26/11/2026", "version": challenge.version}
+    missing = client.post(url, data)
+    assert "Enter why the challenge is escalated" in missing.text
+    Challenge.objects.filter(pk=challenge.pk).update(version=challenge.version + 1)
+    stale = client.post(url, {**data, "reason": "Nothing heard"})
+    assert stale.status_code == 409
+    assert "was changed by someone else" in stale.text
+    challenge.refresh_from_db()
+    assert challenge.stage == 1
+    done = client.post(url, {**data, "reason": "Nothing heard", "version": challenge.version})
+    assert done.status_code == 302
+    challenge.refresh_from_db()
+    assert challenge.stage == 3
+    assert challenge.escalations.get().by_name == "chair@example.org"
+    # At the last stage the page says it cannot go further.
+    Challenge.objects.filter(pk=challenge.pk).update(stage=4)
+    last = client.get(url, follow=True)
+    assert "is at the last stage of the escalation procedure" in last.text
+    assert 'href="/staff/southampton/log/' + challenge.reference + '/escalate/"' not in last.text
