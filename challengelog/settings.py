@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "challengelog.publishing",
     "challengelog.insights",
     "challengelog.followup",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "challengelog.api",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -171,3 +175,29 @@ EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
 EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 30))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "challenge-log@localhost")
+
+# The API: tokens (or the web session), JSON only, errors in words.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "challengelog.api.authentication.BearerToken",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "challengelog.api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Challenge Log API",
+    "DESCRIPTION": "The challenge log of a safeguarding partnership: the published log for "
+    "anyone, the internal log for staff with an API token, sent as the header "
+    '"Authorization: Bearer" followed by the token.',
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

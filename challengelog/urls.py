@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
+    path("", include("challengelog.api.urls")),
     path("", include("challengelog.publishing.urls")),
     path("", include("challengelog.insights.urls")),
     path("", include("challengelog.followup.urls")),
@@ -15,3 +16,4 @@ urlpatterns = [
 ]
 
 handler403 = "challengelog.register.staff_views.forbidden"
+handler500 = "challengelog.api.errors.server_error"

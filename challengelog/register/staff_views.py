@@ -537,6 +537,10 @@ def audit(request, partnership):
 
 
 def forbidden(request, exception=None):
+    if request.path.startswith("/api/"):
+        from challengelog.api.errors import json_error
+
+        return json_error(403, str(exception or "") or "You may not do that")
     return render(request, "403.html", {"message": str(exception or "")}, status=403)
 
 

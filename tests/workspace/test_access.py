@@ -43,6 +43,8 @@ PAGES = {
     "letter docx": f"{S}/log/144/letter.docx",
     "follow-up settings": f"{S}/follow-up/",
     "notices": "/account/notices/",
+    "api tokens": "/account/tokens/",
+    "partnership api tokens": f"{S}/tokens/",
 }
 OK, NO, GONE = 200, 403, 404
 EXPECTED = {
@@ -83,6 +85,8 @@ EXPECTED = {
     "letter docx": (OK, OK, NO, NO, GONE),
     "follow-up settings": (OK, NO, NO, NO, NO),
     "notices": (OK, OK, OK, OK, OK),
+    "api tokens": (OK, OK, OK, OK, OK),
+    "partnership api tokens": (OK, NO, NO, NO, NO),
 }
 ROLES = ["admin", "chair", "member", "lead", "other_lead"]
 

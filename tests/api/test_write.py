@@ -1,0 +1,119 @@
+"""The API, writing: raise, change (refused when changed since the version read), progress
+and responses, by the same rules and with the same messages as the web forms."""
+
+from challengelog.register.models import Challenge
+
+P = "/api/partnerships/southampton"
+NEW = {
+    "date_raised": "2026-11-02",
+    "forum": "Executive",
+    "raised_by": "Independent Chair",
+    "agencies": ["police"],
+    "text": "Are return interviews offered after every missing episode?",
+    "risk": "yes",
+    "actions": [{"text": "Report the rate", "agency": "police", "due": "2026-12-31"}],
+}
+
+
+def test_a_chair_raises_and_changes_a_challenge(api, seeded):
+    client = api("chair")
+    made = client.post(f"{P}/challenges/", NEW, content_type="application/json")
+    assert made.status_code == 201, made.json()
+    body = made.json()
+    assert body["reference"] == "149"
+    assert body["agencies"] == ["Police"]
+    assert body["actions"][0]["due"] == "2026-12-31"
+    challenge = Challenge.objects.get(reference="149")
+    assert challenge.history.first().history_user.email == "chair@example.org"
+    changed = client.patch(
+        f"{P}/challenges/149/",
+        {"version": body["version"], "risk": "no"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["risk"] is False
+    # The same change from the version read before: refused, nothing lost.
+    stale = client.patch(
+        f"{P}/challenges/149/",
+        {"version": body["version"], "text": "Something else"},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    assert "was changed by someone else" in stale.json()["error"]
+    assert stale.json()["version"] == body["version"] + 1
+    assert Challenge.objects.get(reference="149").text == NEW["text"]
+
+
+def test_mistakes_are_named_by_field_and_nothing_is_written(api, seeded):
+    client = api("chair")
+    before = Challenge.objects.count()
+    wrong = client.post(
+        f"{P}/challenges/",
+        {**NEW, "date_raised": "31/02/2026", "forum": "Nowhere", "agencies": ["atlantis"]},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 400
+    assert wrong.json()["fields"] == {"agencies": ["No agency “atlantis” in this partnership"]}
+    wrong = client.post(
+        f"{P}/challenges/",
+        {**NEW, "date_raised": "31/02/2026", "forum": "Nowhere", "actions": []},
+        content_type="application/json",
+    )
+    fields = wrong.json()["fields"]
+    assert fields["date_raised"][0].startswith("Enter a real date")
+    assert fields["forum"] == ["Choose a meeting from the list; an administrator can add a new one"]
+    assert fields["actions"] == ["Enter at least one action"]
+    assert (
+        client.post(f"{P}/challenges/", "[1]", content_type="application/json").status_code == 400
+    )
+    not_json = client.post(f"{P}/challenges/", "{", content_type="application/json")
+    assert not_json.status_code == 400
+    assert "JSON parse error" in not_json.json()["error"]
+    no_version = client.patch(
+        f"{P}/challenges/144/", {"risk": "no"}, content_type="application/json"
+    )
+    assert no_version.status_code == 400
+    assert "version" in no_version.json()["fields"]
+    assert Challenge.objects.count() == before
+
+
+def test_progress_and_responses_follow_the_roles(api, seeded):
+    lead = api("lead")
+    answered = lead.post(
+        f"{P}/challenges/144/responses/",
+        {"text": "Orders are reviewed monthly.", "agency": "children-and-families-service"},
+        content_type="application/json",
+    )
+    assert answered.status_code == 201, answered.json()
+    assert answered.json()["updates"][-1]["text"] == "Orders are reviewed monthly."
+    # Not for another agency, and a lead records no progress.
+    other = lead.post(
+        f"{P}/challenges/144/responses/",
+        {"text": "x", "agency": "police"},
+        content_type="application/json",
+    )
+    assert other.status_code == 400
+    assert (
+        lead.post(
+            f"{P}/challenges/144/progress/", {"text": "x"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    chair = api("chair")
+    noted = chair.post(
+        f"{P}/challenges/144/progress/",
+        {"text": "Reviewed at the board", "date": "2026-11-20"},
+        content_type="application/json",
+    )
+    assert noted.status_code == 201
+    assert noted.json()["updates"][-1]["date"] == "2026-11-20"
+    assert (
+        api("other_lead")
+        .post(
+            f"{P}/challenges/144/responses/",
+            {"text": "x", "agency": "barnardos"},
+            content_type="application/json",
+        )
+        .status_code
+        == 404
+    )
