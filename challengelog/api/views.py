@@ -86,7 +86,30 @@ def _public(partnership):
     return record
 
 
-class Index(APIView):
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class Base(APIView):
+    """Every API view: a NUL character anywhere in the request is refused first, as no
+    database can store it (PostgreSQL refuses it outright)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        query = {k: request.query_params.getlist(k) for k in request.query_params}
+        if _has_nul(query) or _has_nul(kwargs):
+            raise exceptions.ValidationError({"query": ["A NUL character cannot be stored"]})
+        if request.method in ("POST", "PUT", "PATCH") and _has_nul(request.data):
+            raise exceptions.ValidationError({"body": ["A NUL character cannot be stored"]})
+
+
+class Index(Base):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
@@ -109,7 +132,7 @@ class Index(APIView):
         )
 
 
-class PublishedList(APIView):
+class PublishedList(Base):
     """The published log, newest first: what the public log page shows, for anyone."""
 
     permission_classes = [permissions.AllowAny]
@@ -126,7 +149,7 @@ class PublishedList(APIView):
         return Response(_page(request, partnership, base, staff=False, record=_public(partnership)))
 
 
-class PublishedDetail(APIView):
+class PublishedDetail(Base):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
@@ -147,7 +170,7 @@ class PublishedDetail(APIView):
         return Response(_public(partnership)(item))
 
 
-class StaffView(APIView):
+class StaffView(Base):
     """Signed in (a token or the web session), with a role in the partnership."""
 
     permission_classes = [permissions.IsAuthenticated]

@@ -117,3 +117,13 @@ def test_progress_and_responses_follow_the_roles(api, seeded):
         .status_code
         == 404
     )
+
+
+def test_a_nul_character_is_refused_before_anything_is_read(api, seeded):
+    client = api("chair")
+    body = {**NEW, "agencies": ["po\x00lice"]}
+    refused = client.post(f"{P}/challenges/", body, content_type="application/json")
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {"body": ["A NUL character cannot be stored"]}
+    query = client.get(f"{P}/challenges/?q=a%00b")
+    assert query.json()["fields"] == {"query": ["A NUL character cannot be stored"]}
