@@ -4,7 +4,6 @@ rules and the messages are the same; the services write, so the history says who
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -137,31 +136,12 @@ class Raise(ChallengeList):
         )
         if not (form.is_valid() & formset.is_valid()):
             raise exceptions.ValidationError(_form_errors(form, formset))
-        with transaction.atomic():
-            raiser = form.cleaned_data["raised_by"]
-            if raiser.pk is None:
-                raiser.save()
-            challenge = services.raise_challenge(
-                partnership=partnership,
-                user=request.user,
-                date_raised=form.cleaned_data["date_raised"],
-                forum=form.cleaned_data["forum"],
-                raised_by=raiser,
-                agencies=list(form.cleaned_data["agencies"]),
-                to_all_partners=form.cleaned_data["to_all_partners"],
-                text=form.cleaned_data["text"],
-                risk=form.cleaned_data["risk"],
-                actions=[
-                    services.ActionInput(
-                        text=f.cleaned_data["text"].strip(),
-                        agency=f.cleaned_data.get("agency"),
-                        lead=f.cleaned_data.get("lead", ""),
-                        due=f.cleaned_data.get("due"),
-                    )
-                    for f in formset.forms
-                    if (f.cleaned_data.get("text") or "").strip()
-                ],
-            )
+        challenge = services.raise_from_form(
+            partnership=partnership,
+            user=request.user,
+            data=form.cleaned_data,
+            actions=services.actions_from_forms(formset),
+        )
         fresh = selectors.staff_challenge(partnership, challenge.reference)
         return Response(_internal(fresh), status=status.HTTP_201_CREATED)
 
@@ -199,30 +179,8 @@ class Change(ChallengeDetail):
         form = forms.EditForm(_query(merged), partnership=partnership)
         if not form.is_valid():
             raise exceptions.ValidationError(_form_errors(form))
-        cleaned = form.cleaned_data
         try:
-            with transaction.atomic():
-                raiser = cleaned["raised_by"]
-                if raiser.pk is None:
-                    raiser.save()
-                services.edit_challenge(
-                    challenge=challenge,
-                    user=request.user,
-                    version=cleaned["version"],
-                    date_raised=cleaned["date_raised"],
-                    forum=cleaned["forum"],
-                    meeting_as_recorded=cleaned["forum"].name
-                    if cleaned["forum"] != challenge.forum
-                    else challenge.meeting_as_recorded,
-                    raised_by=raiser,
-                    raised_by_as_recorded=raiser.name
-                    if raiser != challenge.raised_by
-                    else challenge.raised_by_as_recorded,
-                    to_all_partners=cleaned["to_all_partners"],
-                    text=cleaned["text"],
-                    risk=cleaned["risk"],
-                    agencies=list(cleaned["agencies"]),
-                )
+            services.edit_from_form(challenge=challenge, user=request.user, data=form.cleaned_data)
         except services.Conflict as conflict:
             return _conflict(conflict)
         return Response(_internal(selectors.staff_challenge(partnership, reference)))

@@ -326,3 +326,69 @@ def complete_action(*, action: Action, user, date: dt.date) -> Action:
     action._history_user = user
     action.save()
     return action
+
+
+# The raise and edit forms' cleaned data, as the web pages and the API both send it --------
+
+
+def actions_from_forms(formset) -> list[ActionInput]:
+    return [
+        ActionInput(
+            text=f.cleaned_data["text"].strip(),
+            agency=f.cleaned_data.get("agency"),
+            lead=f.cleaned_data.get("lead", ""),
+            due=f.cleaned_data.get("due"),
+            due_forum=f.cleaned_data.get("due_forum"),
+        )
+        for f in formset.forms
+        if (f.cleaned_data.get("text") or "").strip()
+    ]
+
+
+@transaction.atomic
+def raise_from_form(*, partnership: Partnership, user, data: dict, actions) -> Challenge:
+    """`raise_challenge` with a RaiseForm's cleaned data; a new raiser joins the list in the
+    same transaction (nothing is left behind when the raise is refused)."""
+    raiser = data["raised_by"]
+    if raiser.pk is None:
+        raiser.save()
+    return raise_challenge(
+        partnership=partnership,
+        user=user,
+        date_raised=data["date_raised"],
+        forum=data["forum"],
+        raised_by=raiser,
+        agencies=list(data["agencies"]),
+        to_all_partners=data["to_all_partners"],
+        text=data["text"],
+        risk=data["risk"],
+        actions=actions,
+    )
+
+
+@transaction.atomic
+def edit_from_form(*, challenge: Challenge, user, data: dict) -> Challenge:
+    """`edit_challenge` with an EditForm's cleaned data: the names as recorded change only
+    when the canonical entry does."""
+    raiser = data["raised_by"]
+    if raiser.pk is None:
+        raiser.save()
+    forum = data["forum"]
+    return edit_challenge(
+        challenge=challenge,
+        user=user,
+        version=data["version"],
+        date_raised=data["date_raised"],
+        forum=forum,
+        meeting_as_recorded=forum.name
+        if forum != challenge.forum
+        else challenge.meeting_as_recorded,
+        raised_by=raiser,
+        raised_by_as_recorded=raiser.name
+        if raiser != challenge.raised_by
+        else challenge.raised_by_as_recorded,
+        to_all_partners=data["to_all_partners"],
+        text=data["text"],
+        risk=data["risk"],
+        agencies=list(data["agencies"]),
+    )

@@ -229,31 +229,12 @@ def raise_challenge(request, partnership):
             )
         formset = _action_formset(request, partnership, data)
         if form.is_valid() and formset.is_valid():
-            raiser = form.cleaned_data["raised_by"]
-            if raiser.pk is None:
-                raiser.save()
             try:
-                challenge = services.raise_challenge(
+                challenge = services.raise_from_form(
                     partnership=partnership,
                     user=request.user,
-                    date_raised=form.cleaned_data["date_raised"],
-                    forum=form.cleaned_data["forum"],
-                    raised_by=raiser,
-                    agencies=list(form.cleaned_data["agencies"]),
-                    to_all_partners=form.cleaned_data["to_all_partners"],
-                    text=form.cleaned_data["text"],
-                    risk=form.cleaned_data["risk"],
-                    actions=[
-                        services.ActionInput(
-                            text=f.cleaned_data["text"].strip(),
-                            agency=f.cleaned_data.get("agency"),
-                            lead=f.cleaned_data.get("lead", ""),
-                            due=f.cleaned_data.get("due"),
-                            due_forum=f.cleaned_data.get("due_forum"),
-                        )
-                        for f in formset.forms
-                        if (f.cleaned_data.get("text") or "").strip()
-                    ],
+                    data=form.cleaned_data,
+                    actions=services.actions_from_forms(formset),
                 )
             except services.NoMeetingPlanned as exc:
                 errors = [("", "", str(exc))]
@@ -302,28 +283,9 @@ def edit_challenge(request, partnership, reference):
     context = {"challenge": challenge, "form": form, "errors": []}
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
-            raiser = data["raised_by"]
-            if raiser.pk is None:
-                raiser.save()
             try:
-                services.edit_challenge(
-                    challenge=challenge,
-                    user=request.user,
-                    version=data["version"],
-                    date_raised=data["date_raised"],
-                    forum=data["forum"],
-                    meeting_as_recorded=data["forum"].name
-                    if data["forum"] != challenge.forum
-                    else challenge.meeting_as_recorded,
-                    raised_by=raiser,
-                    raised_by_as_recorded=raiser.name
-                    if raiser != challenge.raised_by
-                    else challenge.raised_by_as_recorded,
-                    to_all_partners=data["to_all_partners"],
-                    text=data["text"],
-                    risk=data["risk"],
-                    agencies=list(data["agencies"]),
+                services.edit_from_form(
+                    challenge=challenge, user=request.user, data=form.cleaned_data
                 )
             except services.Conflict as conflict:
                 fresh = request.POST.copy()
