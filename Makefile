@@ -25,10 +25,13 @@ run: setup
 	$(BIN)/challengelog createadmin
 	$(BIN)/challengelog runserver --insecure $(HOST):$(PORT)
 
+# The tests run on every core (pytest-xdist); TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
+
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 lint:
 	$(BIN)/ruff check .

@@ -1,5 +1,7 @@
-"""Personal API tokens: each person makes and revokes their own; administrators revoke any.
-Only a hash of the token is kept: it is shown once, when it is made."""
+"""Personal API tokens: each person makes and revokes their own; a partnership's administrators
+make them for the people whose only roles are in that partnership (a program's account, say)
+and revoke any of its people's. Only a hash of the token is kept: it is shown once, when it
+is made."""
 
 import hashlib
 import secrets
@@ -24,6 +26,14 @@ class ApiToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An administrator who made it for the person; empty when they made it",
+    )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -35,8 +45,10 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.shown}…)"
 
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, *, user, name: str, created_by=None) -> tuple["ApiToken", str]:
         """A new token and its key, which is never stored and cannot be shown again."""
         key = PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=digest(key), shown=key[:10])
+        token = cls.objects.create(
+            user=user, name=name, key_hash=digest(key), shown=key[:10], created_by=created_by
+        )
         return token, key

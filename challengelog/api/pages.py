@@ -22,6 +22,36 @@ class TokenForm(GovukForm):
     )
 
 
+class TokenForForm(TokenForm):
+    person = forms.ModelChoiceField(
+        label="Whose token is it?",
+        queryset=None,
+        empty_label="Choose a person",
+        help_text="It acts as them, with their role. Only people whose roles are all in this "
+        "partnership are listed: anyone else makes their own.",
+    )
+    field_order = ["person", "name"]
+
+    def __init__(self, *args, partnership, **kwargs):
+        from challengelog.accounts.models import Membership, User
+
+        super().__init__(*args, **kwargs)
+        elsewhere = Membership.objects.exclude(partnership=partnership).values("user_id")
+        self.fields["person"].queryset = (
+            User.objects.filter(
+                memberships__partnership=partnership, is_active=True, is_superuser=False
+            )
+            .exclude(pk__in=elsewhere)
+            .distinct()
+            .order_by("email")
+        )
+        self.fields["person"].label_from_instance = lambda user: user.email
+        self.fields["person"].error_messages["invalid_choice"] = (
+            "Choose a person from the list: they may have left or gained a role elsewhere"
+        )
+        self.fields["person"].error_messages["required"] = "Choose whose token it is"
+
+
 def _revoke(request, token, partnership=None):
     if token.revoked_at is None:
         ApiToken.objects.filter(pk=token.pk).update(
@@ -56,7 +86,7 @@ def my_tokens(request):
         {
             "form": form,
             "key": key,
-            "tokens": request.user.api_tokens.all(),
+            "tokens": request.user.api_tokens.select_related("created_by"),
             "errors": [
                 (form.fields[n].label, f"id_{n}", e) for n, es in form.errors.items() for e in es
             ],
@@ -74,9 +104,38 @@ def revoke_mine(request, pk):
 @staff_page("log.manage_lists")
 def partnership_tokens(request, partnership):
     tokens = ApiToken.objects.filter(user__memberships__partnership=partnership).select_related(
-        "user"
+        "user", "created_by"
     )
-    if request.method == "POST":
+    form = TokenForForm(partnership=partnership)
+    key = made_for = None
+    if request.method == "POST" and "token" in request.POST:
         _revoke(request, get_object_or_404(tokens, pk=request.POST.get("token")), partnership)
         return redirect("api-partnership-tokens", partnership.slug)
-    return render(request, "api/partnership_tokens.html", {"tokens": tokens.distinct()})
+    if request.method == "POST":
+        form = TokenForForm(request.POST, partnership=partnership)
+        if form.is_valid():
+            made_for = form.cleaned_data["person"]
+            token, key = ApiToken.issue(
+                user=made_for, name=form.cleaned_data["name"], created_by=request.user
+            )
+            record_event(
+                AuditEvent.Kind.ROLES,
+                f"Made the API token “{token.name}” for {made_for.email}",
+                user=request.user,
+                partnership=partnership,
+                request=request,
+            )
+            form = TokenForForm(partnership=partnership)
+    return render(
+        request,
+        "api/partnership_tokens.html",
+        {
+            "tokens": tokens.distinct(),
+            "form": form,
+            "key": key,
+            "made_for": made_for,
+            "errors": [
+                (form.fields[n].label, f"id_{n}", e) for n, es in form.errors.items() for e in es
+            ],
+        },
+    )

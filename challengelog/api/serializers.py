@@ -31,6 +31,7 @@ class Update(serializers.Serializer):
 
 
 class Action(serializers.Serializer):
+    id = serializers.IntegerField(help_text="For /actions/{id}/")
     text = serializers.CharField()
     agency = serializers.CharField(allow_null=True)
     lead = serializers.CharField()
@@ -92,6 +93,11 @@ class ActionInput(serializers.Serializer):
     agency = serializers.CharField(required=False, allow_blank=True, help_text="An agency's slug")
     lead = serializers.CharField(required=False, allow_blank=True, max_length=200)
     due = serializers.DateField(required=False, allow_null=True)
+    due_forum = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Or due by the next meeting of this forum (its slug), not with `due`",
+    )
 
 
 class RaiseInput(serializers.Serializer):
@@ -128,3 +134,32 @@ class ResponseInput(serializers.Serializer):
 
 class Conflict(Error):
     changes = serializers.ListField(child=serializers.DictField())
+
+
+class DueMeeting(serializers.Serializer):
+    forum = serializers.CharField()
+    date = serializers.DateField()
+
+
+class ActionRecord(serializers.Serializer):
+    id = serializers.IntegerField()
+    challenge = serializers.CharField(help_text="The challenge's reference")
+    challenge_url = serializers.URLField()
+    challenge_status = serializers.ChoiceField(choices=Challenge.Status.choices)
+    text = serializers.CharField()
+    agency = serializers.CharField(allow_null=True, help_text="The owning agency")
+    agency_slug = serializers.CharField(allow_null=True)
+    lead = serializers.CharField(help_text="The named lead, if any")
+    due = serializers.DateField(allow_null=True)
+    due_meeting = DueMeeting(allow_null=True, help_text="Due by the papers of this meeting")
+    completed_on = serializers.DateField(allow_null=True)
+    overdue_by = serializers.IntegerField(help_text="Working days past due; 0 when not late")
+
+
+class ActionPage(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The next page (soonest due first)")
+    results = ActionRecord(many=True)
+
+
+class ActionDone(serializers.Serializer):
+    completed_on = serializers.DateField(help_text="The day it was done: not in the future")

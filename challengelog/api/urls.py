@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from challengelog.api import pages, views, writes
+from challengelog.api import actions, pages, views, writes
 
 p = "api/partnerships/<slug:slug>/"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path(p + "challenges/<str:reference>/", writes.Change.as_view()),
     path(p + "challenges/<str:reference>/progress/", writes.Progress.as_view()),
     path(p + "challenges/<str:reference>/responses/", writes.Respond.as_view()),
+    path(p + "challenges/<str:reference>/actions/", actions.AddAction.as_view()),
+    path(p + "actions/", actions.ActionList.as_view(), name="api-actions"),
+    path(p + "actions/<int:pk>/", actions.ActionDetail.as_view()),
     path(p + "agencies/", views.Agencies.as_view()),
     path(p + "forums/", views.Forums.as_view()),
     re_path(r"^api/.*$", views.not_found),

@@ -191,6 +191,7 @@ def _internal(challenge) -> dict:
         awaiting_since=challenge.awaiting_since.isoformat() if challenge.awaiting_since else None,
         actions=[
             {
+                "id": a.pk,
                 "text": a.text,
                 "agency": a.agency.name if a.agency else None,
                 "lead": a.lead,

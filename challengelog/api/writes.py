@@ -14,7 +14,7 @@ from challengelog.accounts import rules as access
 from challengelog.api import serializers as shapes
 from challengelog.api.views import ERRORS, ChallengeDetail, ChallengeList, StaffView, _internal
 from challengelog.register import forms, selectors, services
-from challengelog.register.models import Agency
+from challengelog.register.models import Agency, Forum
 
 
 def _body(request) -> dict:
@@ -37,6 +37,40 @@ def _agency_ids(partnership, slugs, field="agencies") -> list[str]:
             {field: [f"No agency “{s}” in this partnership" for s in unknown]}
         )
     return [str(found[str(s)]) for s in slugs]
+
+
+def _action_data(partnership, action: dict, prefix: str = "") -> dict:
+    """An action as the API sends it (agency and forum by slug), as the form reads it."""
+    action = dict(action)
+    if action.get("agency"):
+        action["agency"] = _agency_ids(partnership, [action["agency"]], f"{prefix}agency")[0]
+    if action.get("due_forum"):
+        pk = (
+            Forum.objects.filter(partnership=partnership, slug=str(action["due_forum"]))
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            raise exceptions.ValidationError(
+                {
+                    f"{prefix}due_forum": [
+                        f"No meeting or source “{action['due_forum']}” in this partnership"
+                    ]
+                }
+            )
+        from challengelog.followup.meetings import forums_with_plan
+
+        if pk not in {f.pk for f in forums_with_plan(partnership, timezone.localdate())}:
+            raise exceptions.ValidationError(
+                {
+                    f"{prefix}due_forum": [
+                        f"No meeting of “{action['due_forum']}” is planned whose papers have "
+                        "not yet gone out: add one to the forward plan, or give a due date"
+                    ]
+                }
+            )
+        action["due_forum"] = str(pk)
+    return action
 
 
 def _form_errors(*forms_) -> dict:
@@ -126,9 +160,7 @@ class Raise(ChallengeList):
             }
         )
         for n, action in enumerate(actions):
-            action = dict(action)
-            if action.get("agency"):
-                action["agency"] = _agency_ids(partnership, [action["agency"]], f"actions[{n}]")[0]
+            action = _action_data(partnership, action, f"actions[{n}].")
             for name, value in _query(action).items():
                 rows[f"actions-{n}-{name}"] = value
         formset = forms.ActionFormSet(
@@ -136,12 +168,15 @@ class Raise(ChallengeList):
         )
         if not (form.is_valid() & formset.is_valid()):
             raise exceptions.ValidationError(_form_errors(form, formset))
-        challenge = services.raise_from_form(
-            partnership=partnership,
-            user=request.user,
-            data=form.cleaned_data,
-            actions=services.actions_from_forms(formset),
-        )
+        try:
+            challenge = services.raise_from_form(
+                partnership=partnership,
+                user=request.user,
+                data=form.cleaned_data,
+                actions=services.actions_from_forms(formset),
+            )
+        except services.NoMeetingPlanned as exc:
+            raise exceptions.ValidationError({"actions": [str(exc)]}) from None
         fresh = selectors.staff_challenge(partnership, challenge.reference)
         return Response(_internal(fresh), status=status.HTTP_201_CREATED)
 

@@ -194,11 +194,20 @@ class ActionForm(GovukForm):
     def clean(self):
         data = super().clean()
         filled = any(data.get(f) for f in ("agency", "lead", "due", "due_forum"))
-        if filled and not (data.get("text") or "").strip():
+        if filled and not self.fields["text"].required and not (data.get("text") or "").strip():
             self.add_error("text", "Enter the action, or clear its other boxes")
         if data.get("due") and data.get("due_forum"):
             self.add_error("due_forum", "Give a due date or a meeting, not both: clear one of them")
         return data
+
+
+class NewActionForm(ActionForm):
+    """One action agreed after the challenge was raised."""
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, partnership=partnership, **kwargs)
+        self.fields["text"].required = True
+        self.fields["text"].error_messages["required"] = "Enter the action"
 
 
 class BaseActionFormSet(forms.BaseFormSet):

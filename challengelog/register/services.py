@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from challengelog.followup import notices
@@ -112,24 +113,52 @@ def raise_challenge(
     papers_days = settings_for(partnership).papers_days
     today = timezone.localdate()
     for position, action in enumerate(actions, start=1):
-        row = Action(
-            challenge=challenge,
-            text=action.text,
-            agency=action.agency,
-            lead=action.lead,
-            due=action.due,
-            position=position,
-        )
-        if action.due_forum and not resolve_due(row, action.due_forum, today, papers_days):
-            raise NoMeetingPlanned(
-                f"Action {position}: no meeting of {action.due_forum.name} is planned whose "
-                "papers have not yet gone out; add one to the forward plan or give a date"
-            )
-        row.save()
+        _make_action(challenge, action, position, f"Action {position}: ", today, papers_days)
     link_raised([challenge])
     suggest_themes([challenge], also={challenge.pk: " ".join(a.text for a in actions)})
     notices.addressed(challenge)
     return challenge
+
+
+def _make_action(challenge, action: ActionInput, position, label, today, papers_days, user=None):
+    row = Action(
+        challenge=challenge,
+        text=action.text,
+        agency=action.agency,
+        lead=action.lead,
+        due=action.due,
+        position=position,
+    )
+    if action.due_forum and not resolve_due(row, action.due_forum, today, papers_days):
+        message = (
+            f"{label}no meeting of {action.due_forum.name} is planned whose "
+            "papers have not yet gone out; add one to the forward plan or give a date"
+        )
+        raise NoMeetingPlanned(message[0].upper() + message[1:])
+    if user is not None:
+        row._history_user = user
+    row.save()
+    return row
+
+
+class NotOpen(Exception):
+    """A challenge that is no longer open takes no new actions."""
+
+
+@transaction.atomic
+def add_action(*, challenge: Challenge, user, action: ActionInput) -> Action:
+    """An action agreed after the challenge was raised (at a later meeting, say). It goes
+    after the challenge's other actions; the challenge row is locked so that two added at
+    once take different places."""
+    locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if locked.status != Challenge.Status.OPEN:
+        raise NotOpen(
+            f"Challenge {locked.reference} is {locked.get_status_display().lower()}: "
+            "reopen it before adding an action"
+        )
+    position = (locked.actions.aggregate(m=Max("position"))["m"] or 0) + 1
+    papers_days = settings_for(locked.partnership).papers_days
+    return _make_action(locked, action, position, "", timezone.localdate(), papers_days, user=user)
 
 
 def _changes_since(challenge: Challenge, version: int) -> list[dict]:

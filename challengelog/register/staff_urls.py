@@ -21,6 +21,7 @@ urlpatterns = [
     path(challenge + "close/", views.close, name="staff-close"),
     path(challenge + "reopen/", views.reopen, name="staff-reopen"),
     path(challenge + "history/", views.history, name="staff-history"),
+    path(challenge + "actions/add/", views.add_action, name="staff-action-add"),
     path(
         challenge + "actions/<int:action_id>/done/", views.complete_action, name="staff-action-done"
     ),

@@ -172,11 +172,15 @@ def staff_challenge(request, partnership, reference):
         action.late_by = 0 if action.completed_on else overdue_by(action.due, today)
     user = request.user
     where = standing(challenge, stages(partnership), today)
+    # The canonical names, when they say more than the "To" as recorded.
+    canonical = [a.name for a in challenge.agencies.all()]
+    recorded = {n.strip() for n in challenge.to_as_recorded.split(";")} - {"All partners"}
     return render(
         request,
         "staff/challenge.html",
         {
             "challenge": challenge,
+            "canonical_to": canonical if set(canonical) != recorded else [],
             "standing": where,
             "escalations": list(challenge.escalations.all()),
             "agenda": list(challenge.agenda_items.select_related("meeting__forum")),
@@ -440,6 +444,43 @@ def complete_action(request, partnership, reference, action_id):
         services.complete_action(action=action, user=request.user, date=timezone.localdate())
         messages.success(request, "Action marked done")
     return redirect("staff-challenge", partnership.slug, challenge.reference)
+
+
+@staff_page("log.view_internal")
+def add_action(request, partnership, reference):
+    challenge = _challenge(request, partnership, reference)
+    require(request, "log.edit_challenge", challenge)
+    form = forms.NewActionForm(request.POST or None, partnership=partnership)
+    errors = []
+    if challenge.status != Challenge.Status.OPEN:
+        errors = [("", "", f"Challenge {challenge.reference} is no longer open: reopen it first")]
+    elif request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.add_action(
+                    challenge=challenge,
+                    user=request.user,
+                    action=services.ActionInput(
+                        text=data["text"].strip(),
+                        agency=data.get("agency"),
+                        lead=data.get("lead", ""),
+                        due=data.get("due"),
+                        due_forum=data.get("due_forum"),
+                    ),
+                )
+            except (services.NoMeetingPlanned, services.NotOpen) as exc:
+                errors = [("", "", str(exc))]
+            else:
+                messages.success(request, "Action added")
+                return redirect("staff-challenge", partnership.slug, challenge.reference)
+        else:
+            errors = _errors(form)
+    return render(
+        request,
+        "staff/form.html",
+        {"challenge": challenge, "form": form, "errors": errors, "title": "Add an action"},
+    )
 
 
 @staff_page("log.view_internal")

@@ -5,7 +5,7 @@ decides the answer is who is asking."""
 import pytest
 
 from challengelog.accounts.models import User
-from challengelog.register.models import Challenge
+from challengelog.register.models import Action, Challenge
 
 P = "/api/partnerships/southampton"
 RAISE = {
@@ -46,6 +46,26 @@ MATRIX = [
         (NOAUTH, NO, MADE, MADE, NO, NO, GONE),
     ),
     ("post", f"{P}/challenges/144/responses/", RESPONSE, (NOAUTH, NO, MADE, NO, NO, MADE, GONE)),
+    (
+        "post",
+        f"{P}/challenges/144/actions/",
+        {"text": "Report back"},
+        (NOAUTH, NO, MADE, MADE, NO, NO, GONE),
+    ),
+    ("get", f"{P}/actions/", None, (NOAUTH, NO, OK, OK, OK, OK, OK)),
+    ("get", f"{P}/actions/{{action}}/", None, (NOAUTH, NO, OK, OK, OK, OK, GONE)),
+    (
+        "patch",
+        f"{P}/actions/{{action}}/",
+        {"completed_on": "2026-11-02"},
+        (NOAUTH, NO, OK, OK, NO, NO, GONE),
+    ),
+    (
+        "delete",
+        f"{P}/actions/{{action}}/",
+        None,
+        (NOAUTH, NOMETHOD, NOMETHOD, NOMETHOD, NOMETHOD, NOMETHOD, NOMETHOD),
+    ),
     ("get", f"{P}/agencies/", None, (NOAUTH, NO, OK, OK, OK, OK, OK)),
     ("get", f"{P}/forums/", None, (NOAUTH, NO, OK, OK, OK, OK, OK)),
     (
@@ -80,10 +100,16 @@ def caller(api, people):
 def test_every_endpoint_and_method_for_every_role(published, caller, method, path, body, expected):
     """One endpoint and method, asked by each role in turn (one database per endpoint: a
     publish with its PDF is the slow part of setting up)."""
+    template = path
     for role, want in zip(ROLES, expected, strict=True):
         client = caller(role)
+        if "{action}" in template:  # a fresh open action on 144 for each caller
+            action = Action.objects.create(
+                challenge=Challenge.objects.get(reference="144"), text="Report back"
+            )
+            path = template.format(action=action.pk)
         data = body
-        if data is not None and method == "patch":
+        if data is not None and method == "patch" and "/challenges/" in path:
             data = {**data, "version": Challenge.objects.get(reference="144").version}
         if data is not None:
             response = getattr(client, method)(path, data, content_type="application/json")
@@ -110,3 +136,26 @@ def test_a_server_error_in_the_api_is_json(client, db, monkeypatch):
         "error": "Something went wrong on the server: it has been logged",
         "status": 500,
     }
+
+
+def test_the_matrix_names_every_api_endpoint():
+    """A new endpoint without a row here fails this test."""
+    from django.urls import get_resolver
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern)
+
+    api = {r for r in routes(get_resolver().url_patterns) if r.startswith("api/") and "^" not in r}
+    covered = {
+        path.lstrip("/")
+        .replace("southampton", "<slug:slug>")
+        .replace("published/144/", "published/<str:reference>/")
+        .replace("challenges/144/", "challenges/<str:reference>/")
+        .replace("{action}", "<int:pk>")
+        for _, path, _, _ in MATRIX
+    }
+    assert api - covered == set()

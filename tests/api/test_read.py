@@ -1,6 +1,8 @@
 """The API, reading: the published log for anyone, the internal log by the web's rules,
 tokens made and revoked, errors as JSON, the schema and its documentation."""
 
+import os
+
 import pytest
 
 from challengelog.api.models import ApiToken
@@ -148,3 +150,52 @@ def test_schema_and_documentation_are_served_from_our_own_files(client, db):
     assert "swagger-ui" in docs
     assert "cdn" not in docs.lower()
     assert "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_an_administrator_makes_a_token_for_someone_of_theirs(as_user, seeded, people, client):
+    from challengelog.accounts.models import AuditEvent, Membership
+    from challengelog.register.models import Partnership
+
+    elsewhere = Partnership.objects.create(slug="portsmouth", name="Portsmouth SCP")
+    Membership.objects.create(user=people["chair"], partnership=elsewhere, role="member")
+    admin = as_user("admin")
+    page = admin.get("/staff/southampton/tokens/").text
+    assert "member@example.org" in page
+    # Someone with a role in another partnership makes their own.
+    assert "chair@example.org" not in page
+    refused = admin.post(
+        "/staff/southampton/tokens/", {"person": people["chair"].pk, "name": "Robot"}
+    )
+    assert "Choose a person from the list" in refused.text
+    assert (
+        "Enter what is the token for"
+        in admin.post("/staff/southampton/tokens/", {"person": people["member"].pk}).text
+    )
+    assert not ApiToken.objects.exists()
+
+    made = admin.post("/staff/southampton/tokens/", {"person": people["member"].pk, "name": "Site"})
+    key = made.text.split('id="new-token">')[1].split("<")[0]
+    token = ApiToken.objects.get()
+    assert (token.user, token.created_by, token.name) == (people["member"], people["admin"], "Site")
+    assert AuditEvent.objects.filter(
+        summary="Made the API token “Site” for member@example.org", user=people["admin"]
+    ).exists()
+    # It acts as the member: reads, and no more.
+    client.logout()
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    assert client.get(f"{P}/challenges/").status_code == 200
+    progress = client.post(
+        f"{P}/challenges/144/progress/", {"text": "x"}, content_type="application/json"
+    )
+    assert progress.status_code == 403
+    # The member sees who made it.
+    client.defaults.pop("HTTP_AUTHORIZATION")
+    assert "Made for you by admin@example.org" in as_user("member").get("/account/tokens/").text
+
+
+def test_the_schema_validates_without_a_warning(db):
+    """drf-spectacular's own check, warnings counted as failures (an endpoint whose shapes
+    it cannot read, two names for one set of choices)."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", os.devnull)

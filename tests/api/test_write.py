@@ -127,3 +127,28 @@ def test_a_nul_character_is_refused_before_anything_is_read(api, seeded):
     assert refused.json()["fields"] == {"body": ["A NUL character cannot be stored"]}
     query = client.get(f"{P}/challenges/?q=a%00b")
     assert query.json()["fields"] == {"query": ["A NUL character cannot be stored"]}
+
+
+def test_a_signed_in_browser_writes_only_with_its_csrf_token(people):
+    """The web session also signs in to the API (the documentation's "Try it out"); a write
+    from it needs the page's CSRF token, so another site cannot write as the person."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(people["chair"])
+    assert browser.get(f"{P}/challenges/144/").status_code == 200
+    refused = browser.post(
+        f"{P}/challenges/144/progress/", {"text": "Forged"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["error"]
+    assert not Challenge.objects.get(reference="144").updates.filter(text="Forged").exists()
+    browser.get("/account/tokens/")  # any page sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    allowed = browser.post(
+        f"{P}/challenges/144/progress/",
+        {"text": "Noted"},
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert allowed.status_code == 201, allowed.json()

@@ -3,20 +3,13 @@ plan, records outcomes for two challenges at once, and sees them on the papers; 
 escalates a challenge. axe-core finds nothing on any of these pages."""
 
 import datetime as dt
-import os
 import re
 
 import pytest
 
-from .test_workspace import PASSWORD, _sign_in
+from .test_workspace import PASSWORD, _sign_in, shot
 
 pytestmark = pytest.mark.browser
-SHOTS = os.environ.get("SCREENSHOTS")  # a folder: save each page as a PNG to look at
-
-
-def shot(page, name):
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 @pytest.fixture

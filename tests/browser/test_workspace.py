@@ -2,6 +2,7 @@
 lead responds with a file, the chair marks it assured; the history shows each step; axe-core
 finds nothing on these pages."""
 
+import os
 import re
 
 import pytest
@@ -9,6 +10,12 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery"
+SHOTS = os.environ.get("SCREENSHOTS")  # a folder: save pages as PNGs to look at
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 @pytest.fixture
@@ -61,6 +68,20 @@ def test_raise_respond_assure(staff, page, assert_accessible, tmp_path):
     assert "List the blocks housing children" in page.inner_text("main")
     assert "Report to the Board" in page.inner_text("main")
     assert_accessible(page)
+    # An action agreed later, at the next meeting.
+    page.get_by_role("link", name=re.compile("Add an action")).click()
+    page.get_by_role("button", name="Add an action").click()
+    assert "Enter the action" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    shot(page, "add-action-error")
+    page.get_by_label("Action", exact=True).fill("Brief the fire service on the blocks")
+    page.get_by_label("Owning agency").select_option(label="Housing Services")
+    page.get_by_label("Due date (optional)").fill("11/12/2026")
+    page.get_by_role("button", name="Add an action").click()
+    page.wait_for_url(re.compile(r"/staff/southampton/log/149/$"))
+    assert "Action added" in page.inner_text("main")
+    assert "Brief the fire service on the blocks" in page.locator("table").first.inner_text()
+    shot(page, "challenge-with-added-action")
     _sign_out(page)
 
     _sign_in(page, base, "lead@example.org")

@@ -58,6 +58,13 @@ def test_a_chair_raises_with_two_actions_and_it_takes_the_next_number(as_user):
     page = client.get(f"{S}/log/149/").content.decode()
     assert "Challenge 149 recorded" in page
     assert "Report attendance figures" in page
+    # "To" names the agency once when the record and the canonical name agree...
+    to = page.split(">To<")[1].split("</div>")[0]
+    assert to.count("Children and Families Service") == 1
+    # ... and both when they differ (the seed wrote "Children & Families Service").
+    to = client.get(f"{S}/log/144/").content.decode().split(">To<")[1].split("</div>")[0]
+    assert "Children &amp; Families Service" in to
+    assert "<li>Children and Families Service</li>" in to
 
 
 def test_mistakes_are_listed_in_an_error_summary_and_nothing_is_saved(as_user):
@@ -217,3 +224,39 @@ def test_signing_in_is_in_the_audit_log(client, people):
         raise AssertionError("an audit event was changed")
     except ValueError:
         pass
+
+
+def test_a_chair_adds_an_action_agreed_at_a_later_meeting(as_user):
+    client = as_user("chair")
+    page = client.get(f"{S}/log/144/").content.decode()
+    assert f"{S}/log/144/actions/add/" in page
+    empty = client.post(f"{S}/log/144/actions/add/", {"lead": "Head of Service"})
+    assert empty.status_code == 200
+    assert "Enter the action" in empty.content.decode()
+    assert not Challenge.objects.get(reference="144").actions.exists()
+    police = _agency("police")
+    added = client.post(
+        f"{S}/log/144/actions/add/",
+        {"text": "Share the audit findings", "agency": police.pk, "due": "11/12/2026"},
+    )
+    assert added.status_code == 302
+    assert added["Location"] == f"{S}/log/144/"
+    action = Challenge.objects.get(reference="144").actions.get()
+    assert (action.text, action.agency, str(action.due)) == (
+        "Share the audit findings",
+        police,
+        "2026-12-11",
+    )
+    assert action.history.first().history_user.email == "chair@example.org"
+    page = client.get(f"{S}/log/144/").content.decode()
+    assert "Action added" in page
+    assert "Share the audit findings" in page
+    # A closed challenge offers no link and refuses the form.
+    assert f"{S}/log/146/actions/add/" not in client.get(f"{S}/log/146/").content.decode()
+    closed = client.post(f"{S}/log/146/actions/add/", {"text": "More"})
+    assert "no longer open: reopen it first" in closed.content.decode()
+    assert not Challenge.objects.get(reference="146").actions.exists()
+    # People who may not edit the challenge see no link.
+    assert (
+        f"{S}/log/144/actions/add/" not in as_user("member").get(f"{S}/log/144/").content.decode()
+    )
