@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "challengelog.api",
+    "challengelog.ops",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
