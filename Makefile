@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format bench clean
+.PHONY: run serve test setup lint format bench clean
 
 $(BIN)/challengelog: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: setup
 	$(BIN)/challengelog demo
 	$(BIN)/challengelog createadmin
 	$(BIN)/challengelog runserver --insecure $(HOST):$(PORT)
+
+# Production: gunicorn and WhiteNoise; refuses to start without SECRET_KEY and ALLOWED_HOSTS.
+serve: setup
+	$(BIN)/challengelog serve --bind $(HOST):$(PORT)
 
 # The tests run on every core (pytest-xdist); TEST_WORKERS=0 runs them in one process.
 TEST_WORKERS ?= auto

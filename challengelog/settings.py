@@ -9,13 +9,20 @@ SITE_URL       the address people use, for links in e-mails (default: http://loc
 EMAIL_HOST     an SMTP server: set it and e-mail is sent by SMTP; unset, it is printed to the
                console. With EMAIL_PORT (587), EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                EMAIL_USE_TLS (on), EMAIL_USE_SSL, EMAIL_TIMEOUT (30 s), DEFAULT_FROM_EMAIL.
+HTTPS          default: on when ALLOWED_HOSTS is set and DEBUG is off (a real deployment):
+               secure cookies, HSTS, redirect to https, X-Forwarded-Proto from the proxy
+SESSION_IDLE_MINUTES  default 30: signed-in sessions end after this long without a request
+PROTECTIVE_MARKING    default OFFICIAL-SENSITIVE: on every internal page and download
 """
 
+import datetime
 import os
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("CHALLENGELOG_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -45,6 +52,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _flag("DEBUG")
+# A real deployment names its hosts; it is then served over HTTPS behind a proxy.
+HTTPS = _flag("HTTPS", default=bool(os.environ.get("ALLOWED_HOSTS")) and not DEBUG)
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
@@ -71,10 +80,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "challengelog.api",
     "challengelog.ops",
+    "axes",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in first
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -93,14 +104,28 @@ AUTH_PASSWORD_VALIDATORS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "challengelog.ops.security.SecurityHeaders",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "challengelog.ops.security.IdleSessions",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Lock-out (django-axes): after SIGN_IN_ATTEMPTS failures for one e-mail address from one
+# address, signing in is refused for LOCKOUT_MINUTES, the right password included.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ATTEMPTS", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "challengelog.accounts.lockout.username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "challengelog.accounts.lockout.locked_out"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "challengelog.urls"
 WSGI_APPLICATION = "challengelog.wsgi.application"
@@ -150,13 +175,58 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks here first
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Uploaded evidence lives here, outside the web root: it is served only through a view that
 # checks who is asking.
 MEDIA_ROOT = VAR_DIR / "files"
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
-SESSION_COOKIE_AGE = 8 * 60 * 60
+
+# Static files: WhiteNoise serves them. `challengelog serve` collects them first and turns on
+# compressed files with hashed names (cached for a year); elsewhere they come straight from
+# the source folders.
+STATIC_MANIFEST = _flag("STATIC_MANIFEST")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Source maps and files already compressed are not worth compressing again.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ["map", "png", "jpg", "gif", "woff", "woff2", "gz", "br"]
+
+# Sessions end after SESSION_IDLE_MINUTES without a request (the expiry moves on at most once
+# a minute: see ops.security.IdleSessions), and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", 30)) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# The protective marking on internal pages and downloads (letters, digits, spaces, - : / ( )).
+PROTECTIVE_MARKING = os.environ.get("PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE").strip()
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 :/()-]{0,59}", PROTECTIVE_MARKING):
+    raise ImproperlyConfigured(
+        f"PROTECTIVE_MARKING “{PROTECTIVE_MARKING[:80]}” is not a marking: use up to 60 "
+        "letters, digits, spaces and - : / ( ), for example OFFICIAL-SENSITIVE"
+    )
+
+# Security headers (ops.security adds the Content-Security-Policy and Permissions-Policy).
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # Behind the proxy, the person's address is the last the proxy adds.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 1))
 
 # Imports larger than this are refused before they are read.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self):
-        from challengelog.accounts import signals  # noqa: F401
+        from challengelog.accounts import lockout, signals  # noqa: F401

@@ -102,6 +102,8 @@ class AuditEvent(models.Model):
         PUBLISH = "publish", "Published"
         LISTS = "lists", "Changed a reference list"
         ROLES = "roles", "Changed a role"
+        PERSON_SEARCH = "person_search", "Searched for a person"
+        RETENTION = "retention", "Deleted under the retention rule"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)

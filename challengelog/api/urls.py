@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from challengelog.api import actions, pages, views, writes
 
@@ -8,7 +8,7 @@ p = "api/partnerships/<slug:slug>/"
 urlpatterns = [
     path("api/", views.Index.as_view(), name="api-index"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path(p + "published/", views.PublishedList.as_view(), name="api-published"),
     path(p + "published/<str:reference>/", views.PublishedDetail.as_view()),
     path(p + "challenges/", writes.Raise.as_view(), name="api-challenges"),

@@ -15,7 +15,7 @@ from challengelog.publishing.downloads import PUBLIC_KEYS
 from challengelog.publishing.services import PublicNames, published_record
 from challengelog.register import filters, selectors
 from challengelog.register.export import challenge_record
-from challengelog.register.models import Agency, Forum, Partnership
+from challengelog.register.models import Agency, ChallengeView, Forum, Partnership, record_view
 
 FILTERS = [
     OpenApiParameter("q", str, description="Words to search for"),
@@ -237,6 +237,7 @@ class ChallengeDetail(StaffView):
         # One answer for "not there" and "not yours", as on the web pages.
         if challenge is None or not request.user.has_perm("log.view_challenge", challenge):
             raise exceptions.NotFound(f"No challenge {reference}")
+        record_view(challenge, request.user, ChallengeView.Via.API)
         return Response(_internal(challenge))
 
 

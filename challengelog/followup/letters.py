@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from challengelog.followup.meetings import settings_for
 from challengelog.followup.stages import stages, standing
 from challengelog.insights.docx import clean
+from challengelog.ops.marking import mark_docx, marking
 from challengelog.register.models import Agency, Challenge
 
 PLACEHOLDERS = {
@@ -132,7 +133,8 @@ def to_docx(letter: Letter) -> bytes:
     document.core_properties.author = letter.partnership_name
     head = document.add_paragraph()
     head.add_run(clean(letter.partnership_name)).bold = True
-    document.add_paragraph("OFFICIAL-SENSITIVE")
+    mark_docx(document)
+    document.add_paragraph(marking())
     document.add_paragraph(_long(letter.date))
     document.add_paragraph(f"To: {clean(letter.agency.name)}")
     document.add_heading(letter.subject, level=1)

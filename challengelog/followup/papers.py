@@ -21,6 +21,7 @@ from challengelog.followup.models import AgendaItem, EscalationStage, Meeting
 from challengelog.followup.stages import stages, standing
 from challengelog.followup.workingdays import overdue_by
 from challengelog.insights.docx import clean
+from challengelog.ops.marking import mark_docx, marking
 from challengelog.register.models import Action, Challenge, ProgressUpdate
 
 # Papers a board can read: beyond this many open challenges the oldest are listed and the
@@ -146,7 +147,8 @@ def to_docx(context: dict) -> bytes:
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
     document.core_properties.title = title(meeting)
-    document.add_paragraph("OFFICIAL-SENSITIVE")
+    mark_docx(document)
+    document.add_paragraph(marking())
     document.add_heading(clean(title(meeting)), level=0)
     document.add_paragraph(
         f"{clean(meeting.partnership.name)}. Meeting on {_long(meeting.date)}"

@@ -136,14 +136,19 @@ def import_file(
         report.format = detect_format(name, data)
         if report.format == "json":
             result = records_from_json(name, read_json(name, data))
+            row_word = "challenge"
         else:
-            result = read_records(READERS[report.format](name, data), overrides)
+            table = READERS[report.format](name, data)
+            result = read_records(table, overrides)
+            row_word = table.row_word
     except (ImportRefused, ValueError) as exc:
         report.problems.append(Problem(name, None, None, str(exc).removeprefix(f"{name}: ")))
         return report
     report.columns, report.notes = result.columns, result.notes
     report.problems.extend(result.problems)
     report.problems.extend(_duplicate_references(name, result))
+    report.problems.extend(_nul_characters(name, result, row_word))
+    report.problems.extend(_too_long(name, result, row_word))
     if not result.records and not report.problems:
         report.problems.append(Problem(name, None, None, "no challenges found below the header"))
     report.rows_read = len(result.records)
@@ -163,6 +168,65 @@ def _refused(name: str, message: str) -> ImportReport:
     report = ImportReport(source=name)
     report.problems.append(Problem(name, None, None, message.removeprefix(f"{name}: ")))
     return report
+
+
+def _nul_characters(name: str, result: ReadResult, row_word: str) -> list[Problem]:
+    """A NUL character cannot be stored (PostgreSQL refuses it): name where it is. A real log
+    has none; one usually means a binary file or a text file in another encoding."""
+    problems = []
+    for record in result.records:
+        values = {k: v for k, v in vars(record).items() if isinstance(v, str)}
+        values.update({f"{k} (extra column)": str(v) for k, v in record.extras.items()})
+        for position, update in enumerate(record.updates or [], start=1):
+            values[f"update {position}"] = f"{update.get('text', '')}{update.get('author', '')}"
+        for position, agency in enumerate(record.agency_names or [], start=1):
+            values[f"agency {position}"] = agency
+        for column, value in values.items():
+            if "\x00" in value:
+                problems.append(
+                    Problem(
+                        name,
+                        record.row,
+                        result.columns.get(column, column),
+                        "contains a NUL character, which cannot be stored: is the file really "
+                        "text in UTF-8?",
+                        row_word,
+                    )
+                )
+    return problems
+
+
+# The longest each value may be, as the register stores it (a meeting, a raiser and an agency
+# also become canonical names of at most 300 characters).
+LIMITS = {"reference": 40, "meeting": 300, "raised_by": 300, "to": 300, "risk_as_recorded": 20}
+
+
+def _too_long(name: str, result: ReadResult, row_word: str) -> list[Problem]:
+    problems = []
+    for record in result.records:
+        values = [(column, getattr(record, column), limit) for column, limit in LIMITS.items()]
+        values += [(f"agency {n}", a, 300) for n, a in enumerate(record.agency_names or [], 1)]
+        values += [
+            ("forum", record.forum_name or "", 300),
+            ("raiser", record.raiser_name or "", 300),
+        ]
+        values += [
+            (f"update {n}", str(u.get("author", "")), 200)
+            for n, u in enumerate(record.updates or [], 1)
+        ]
+        for column, value, limit in values:
+            if len(value or "") > limit:
+                problems.append(
+                    Problem(
+                        name,
+                        record.row,
+                        result.columns.get(column, column),
+                        f"is {len(value):,} characters long: at most {limit} fit. Is it in the "
+                        "right column?",
+                        row_word,
+                    )
+                )
+    return problems
 
 
 def _duplicate_references(name: str, result: ReadResult) -> list[Problem]:

@@ -332,11 +332,20 @@ def records_from_json(name: str, objects: list[dict]) -> ReadResult:
         if not record.challenge:
             problem("challenge", "the challenge is empty")
         for key, attr in (("date", "date"), ("date_resolved", "date_resolved")):
+            if obj.get(key) is not None and not isinstance(obj.get(key), str):
+                problem(key, "should be a date written as text, or null")
+                continue
             try:
                 setattr(record, attr, parse_date(obj.get(key)))
             except DateError as exc:
                 problem(key, str(exc))
         risk = obj.get("risk")
+        for key in ("risk_as_recorded", "forum", "raised_by_canonical", "status"):
+            if obj.get(key) is not None and not isinstance(obj.get(key), str):
+                problem(key, "should be text, or null")
+        if row_problems:
+            problems.extend(row_problems)
+            continue
         if risk is True or risk is False or risk is None:
             record.risk = {True: "yes", False: "no", None: "not_recorded"}[risk]
             record.risk_as_recorded = obj.get("risk_as_recorded") or {True: "Y", False: "N"}.get(
@@ -373,6 +382,9 @@ def records_from_json(name: str, objects: list[dict]) -> ReadResult:
             for position, update in enumerate(updates, start=1):
                 if not isinstance(update, dict) or not isinstance(update.get("text"), str):
                     problem("updates", f"update {position} should have a text")
+                    continue
+                if update.get("date") is not None and not isinstance(update.get("date"), str):
+                    problem("updates", f"update {position}: the date should be text, or null")
                     continue
                 try:
                     when = parse_date(update.get("date"))

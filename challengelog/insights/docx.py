@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from challengelog.insights.png import MAX_ROWS, bar_chart_png
+from challengelog.ops.marking import mark_docx
 
 TITLE = "Challenge log: annual report pack"
 FONT = "Arial"
@@ -91,6 +92,7 @@ def _new_document(data: dict) -> Document:
     props.subject = clean(f"{data['partnership']['name']}: {data['period']['label']}")
     props.author = clean(data["partnership"]["name"])
     props.comments = ""
+    mark_docx(doc)
     return doc
 
 

@@ -121,6 +121,8 @@ def to_xlsx(partnership: Partnership, queryset=None) -> bytes:
 
     from openpyxl import Workbook
 
+    from challengelog.ops.marking import mark_xlsx
+
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = "Challenge log"
@@ -136,6 +138,7 @@ def to_xlsx(partnership: Partnership, queryset=None) -> bytes:
     widths = [6, 12, 24, 60, 24, 28, 7, 50, 50, 10, 12, 24, 30]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
+    mark_xlsx(book)  # the internal log: the marking in every page's header
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

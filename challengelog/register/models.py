@@ -72,6 +72,11 @@ class Partnership(models.Model):
         ],
     )
     created = models.DateTimeField(auto_now_add=True)
+    # Records management: closed challenges are deleted this many months after they closed
+    # (ops.retention); empty keeps them.
+    retention_months = models.PositiveSmallIntegerField(
+        "keep closed challenges for (months)", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -201,7 +206,8 @@ _REFERENCE_NUMBER = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
 def reference_sort_key(reference: str) -> int:
     """The number at the end of a reference ("148", "CL-007"), for ordering; 0 when none."""
     match = _REFERENCE_NUMBER.match(reference or "")
-    return int(match.group("number")) if match else 0
+    # Capped at what an integer column holds: a longer number sorts last.
+    return min(int(match.group("number")), 2_147_483_647) if match else 0
 
 
 class DerivedFlags:
@@ -420,3 +426,47 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ChallengeView(models.Model):
+    """Who looked at a challenge, and when: its internal page or its record over the API.
+    Repeated looks by one person within VIEW_WINDOW are one entry. Kept as long as the
+    challenge is: deleting a challenge deletes its views."""
+
+    class Via(models.TextChoices):
+        PAGE = "page", "Its page"
+        API = "api", "The API"
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_label = models.CharField("who (as they were known then)", max_length=254)
+    at = models.DateTimeField()
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.PAGE)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["challenge", "-at"], name="view_challenge"),
+            models.Index(fields=["user", "-at"], name="view_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_label} viewed {self.challenge_id} at {self.at:%d/%m/%Y %H:%M}"
+
+
+VIEW_WINDOW = dt.timedelta(minutes=10)
+
+
+def record_view(challenge: Challenge, user, via: str = ChallengeView.Via.PAGE) -> None:
+    from django.utils import timezone
+
+    now = timezone.now()
+    if ChallengeView.objects.filter(
+        challenge=challenge, user=user, via=via, at__gte=now - VIEW_WINDOW
+    ).exists():
+        return
+    ChallengeView.objects.create(
+        challenge=challenge, user=user, user_label=user.email, at=now, via=via
+    )

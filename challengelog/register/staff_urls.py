@@ -10,6 +10,8 @@ urlpatterns = [
     path("staff/<slug:slug>/raise/", views.raise_challenge, name="staff-raise"),
     path("staff/<slug:slug>/export.<str:fmt>", views.staff_export, name="staff-export"),
     path("staff/<slug:slug>/audit/", views.audit, name="staff-audit"),
+    path("staff/<slug:slug>/people/", views.person_search, name="staff-person-search"),
+    path("staff/<slug:slug>/records/", views.records, name="staff-records"),
     path("staff/<slug:slug>/evidence/<int:evidence_id>/", views.evidence, name="evidence"),
     path("staff/<slug:slug>/lists/", include("challengelog.register.lists.urls")),
     path("staff/<slug:slug>/import/", include("challengelog.importing.web.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path(challenge + "close/", views.close, name="staff-close"),
     path(challenge + "reopen/", views.reopen, name="staff-reopen"),
     path(challenge + "history/", views.history, name="staff-history"),
+    path(challenge + "viewed/", views.viewed, name="staff-viewed"),
     path(challenge + "actions/add/", views.add_action, name="staff-action-add"),
     path(
         challenge + "actions/<int:action_id>/done/", views.complete_action, name="staff-action-done"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import mimetypes
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,9 +21,17 @@ from challengelog.accounts.models import AuditEvent, Membership, record_event
 from challengelog.followup.meetings import next_papers, upcoming
 from challengelog.followup.stages import flagged, stages, standing
 from challengelog.followup.workingdays import add_working_days, overdue_by
+from challengelog.ops.marking import filename
 from challengelog.publishing.services import changed_since_publication
 from challengelog.register import export, forms, selectors, services
-from challengelog.register.models import Action, Agency, Challenge, Evidence, Partnership
+from challengelog.register.models import (
+    Action,
+    Agency,
+    Challenge,
+    Evidence,
+    Partnership,
+    record_view,
+)
 from challengelog.register.views import _listing
 
 
@@ -158,7 +167,7 @@ def staff_export(request, partnership, fmt):
     response = HttpResponse(data, content_type=types[fmt])
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
-        f'attachment; filename="{partnership.slug}-internal-log-{stamp}.{fmt}"'
+        f'attachment; filename="{filename(f"{partnership.slug}-internal-log-{stamp}.{fmt}")}"'
     )
     return response
 
@@ -166,6 +175,7 @@ def staff_export(request, partnership, fmt):
 @staff_page("log.view_internal")
 def staff_challenge(request, partnership, reference):
     challenge = _challenge(request, partnership, reference)
+    record_view(challenge, request.user)
     today = timezone.localdate()
     actions = list(challenge.actions.select_related("agency", "due_meeting__forum"))
     for action in actions:
@@ -197,6 +207,7 @@ def staff_challenge(request, partnership, reference):
             "can_progress": user.has_perm("log.record_progress", challenge),
             "can_respond": user.has_perm("log.respond", challenge),
             "can_decide": user.has_perm("log.decide", challenge),
+            "can_see_views": user.has_perm("log.read_audit", partnership),
             "unpublished_changes": changed_since_publication(challenge),
             "themes": list(challenge.themes.all()),
             "recurring": [
@@ -535,6 +546,120 @@ def audit(request, partnership):
             "kinds": AuditEvent.Kind.choices,
             "kind": kind,
             "who": who,
+        },
+    )
+
+
+@staff_page("log.read_audit")
+def viewed(request, partnership, reference):
+    """Who has looked at this challenge: administrators only."""
+    challenge = _challenge(request, partnership, reference)
+    return render(
+        request,
+        "staff/viewed.html",
+        {"challenge": challenge, "views": challenge.views.all()[:1000]},
+    )
+
+
+@staff_page("log.read_audit")
+def person_search(request, partnership):
+    """Every place a name appears, for a subject access request: administrators only, and the
+    search itself goes in the audit log."""
+    from challengelog.register import people
+
+    term = request.GET.get("name", "").strip()
+    hits, error = None, ""
+    if "name" in request.GET:
+        if len(term) < people.MIN_LENGTH:
+            error = f"Enter at least {people.MIN_LENGTH} letters of the name"
+        elif "\x00" in term:
+            error = "The name cannot contain a NUL character"
+        else:
+            hits = people.search(partnership, term)
+            record_event(
+                AuditEvent.Kind.PERSON_SEARCH,
+                f"Searched the log for “{term[:200]}”: {len(hits)} place(s)",
+                user=request.user,
+                partnership=partnership,
+                request=request,
+            )
+    return render(
+        request,
+        "staff/person_search.html",
+        {
+            "term": term,
+            "hits": hits,
+            "challenges": len({h.reference for h in hits or []}),
+            "errors": [("Name", "person-name", error)] if error else [],
+        },
+    )
+
+
+class RetentionForm(forms.GovukForm):
+    months = django_forms.IntegerField(
+        label="Keep closed challenges for (months)",
+        required=False,
+        min_value=1,
+        max_value=1200,
+        help_text="Leave it empty to keep them for ever. Counted from the day a challenge was "
+        "assured, closed or withdrawn.",
+        error_messages={
+            "invalid": "Enter a whole number of months, or leave it empty",
+            "min_value": "Enter at least 1 month, or leave it empty to keep them for ever",
+            "max_value": "Enter at most 1200 months (100 years)",
+        },
+    )
+
+
+@staff_page("log.read_audit")
+def records(request, partnership):
+    """Records management: the retention rule, what it would delete now, and applying it."""
+    from challengelog.ops import retention
+
+    today = timezone.localdate()
+    form = RetentionForm(
+        request.POST if "save" in request.POST else None,
+        initial={"months": partnership.retention_months},
+    )
+    if request.method == "POST" and "save" in request.POST and form.is_valid():
+        months = form.cleaned_data["months"]
+        Partnership.objects.filter(pk=partnership.pk).update(retention_months=months)
+        record_event(
+            AuditEvent.Kind.RETENTION,
+            f"Set the retention rule to {months} months"
+            if months
+            else "Removed the retention rule",
+            user=request.user,
+            partnership=partnership,
+            request=request,
+        )
+        messages.success(request, "Retention rule saved")
+        return redirect("staff-records", partnership.slug)
+    if request.method == "POST" and "apply" in request.POST:
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, "Tick the box to confirm the deletion: nothing was deleted")
+        else:
+            done = retention.apply(partnership, today, user=request.user, request=request)
+            messages.success(
+                request,
+                f"Deleted {len(done.references)} closed challenge"
+                f"{'s' if len(done.references) != 1 else ''} and {done.files} evidence file"
+                f"{'s' if done.files != 1 else ''}",
+            )
+        return redirect("staff-records", partnership.slug)
+    due = retention.due(partnership, today)
+    return render(
+        request,
+        "staff/records.html",
+        {
+            "form": form,
+            "errors": _errors(form) if form.is_bound else [],
+            "before": retention.cutoff(partnership, today),
+            "due": due.count(),
+            "due_references": list(
+                due.order_by("sort_date").values_list("reference", flat=True)[:50]
+            ),
+            "undated": retention.undated(partnership),
         },
     )
 

@@ -159,3 +159,22 @@ def test_the_matrix_names_every_api_endpoint():
         for _, path, _, _ in MATRIX
     }
     assert api - covered == set()
+
+
+def test_pages_outside_the_api_have_their_own_error_pages(client, db, monkeypatch):
+    from challengelog.register import views
+
+    missing = client.get("/nowhere-at-all/")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.text
+    assert "govuk-template" in missing.text
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "render", broken)
+    client.raise_request_exception = False
+    failed = client.get("/log/")
+    assert failed.status_code == 500
+    assert "Sorry, there is a problem with the service" in failed.text
+    assert "boom" not in failed.text

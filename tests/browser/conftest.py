@@ -50,7 +50,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # axe-core is added to each page as an inline script, which the Content-Security-Policy
+    # forbids: these contexts let it in. tests/browser/test_security.py keeps the policy.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()

@@ -1,6 +1,7 @@
 """Bad files are refused whole, with every problem named, and the register is untouched."""
 
 import io
+import json
 
 import pytest
 from openpyxl import Workbook
@@ -123,3 +124,43 @@ def test_a_reserved_partnership_slug(db):
     assert not report.ok
     assert "used by the product itself" in str(report.problems[0])
     assert not Partnership.objects.exists()
+
+
+# Found by tests/importing/test_fuzz.py: each of these crashed the importer (on PostgreSQL,
+# or on both) before it named the problem.
+
+
+def test_json_with_a_value_of_the_wrong_kind(before):
+    record = {"reference": "1", "challenge": "x", "risk": None, "resolved": False}
+    for key, value in [("status", ["open"]), ("forum", {"a": 1}), ("date", 20200101)]:
+        data = json.dumps([{**record, key: value}]).encode()
+        problems = _refused(before, name="log.json", data=data)
+        assert any(f"“{key}”" in p and "should be" in p for p in problems), problems
+
+
+def test_a_value_longer_than_the_register_holds(before):
+    data = (HEADER + _row("9" * 41) + _row(2, text="fine").replace("Board", "B" * 301)).encode()
+    problems = _refused(before, name="log.txt", data=data)
+    assert problems == [
+        "log.txt, line 2, column “No”: is 41 characters long: at most 40 fit. Is it in the "
+        "right column?",
+        "log.txt, line 3, column “Meeting”: is 301 characters long: at most 300 fit. Is it in "
+        "the right column?",
+    ]
+
+
+def test_a_nul_character_is_named(before):
+    text_file = (HEADER + _row(500, text="bad\x00text")).encode()
+    assert "contains binary data" in _refused(before, name="log.txt", data=text_file)[0]
+    record = {"reference": "1", "challenge": "bad\x00text", "risk": None, "resolved": False}
+    problems = _refused(before, name="log.json", data=json.dumps([record]).encode())
+    assert problems == [
+        "log.json, challenge 1, column “challenge”: contains a NUL character, which cannot be "
+        "stored: is the file really text in UTF-8?"
+    ]
+
+
+def test_a_reference_too_big_for_a_number_still_imports(db):
+    report = import_file(name="log.txt", data=(HEADER + _row("9" * 30)).encode(), partnership="x")
+    assert report.ok, report.problems
+    assert Challenge.objects.get(reference="9" * 30).reference_number == 2_147_483_647

@@ -281,6 +281,10 @@ def confirm(request, partnership, token):
         "ip": request.META.get("REMOTE_ADDR"),
     }
     if background:
+        # The session is saved before the import starts writing: on SQLite the import holds
+        # the database for a while, and saving the session after it would wait or fail.
+        request.session.save()
+        request.session.modified = False
         jobs.run_in_background(token, **arguments)
     else:
         jobs.run(token, **arguments)
