@@ -126,6 +126,14 @@ class Record:
     extras: dict = field(default_factory=dict)
 
 
+def _unquoted(text: str) -> str:
+    """Spreadsheet downloads put a ' before a cell that would run as a formula (= + - @);
+    reading one back takes it off, so that a log exported and imported again is the same."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -263,7 +271,7 @@ def _record(table: Table, row: Row, values: dict, columns: dict) -> tuple[Record
 
     record = Record(row=row.number)
     for f in ("reference", "meeting", "challenge", "raised_by", "to", "action", "progress"):
-        setattr(record, f, _text(values.get(f)))
+        setattr(record, f, _unquoted(_text(values.get(f))))
     if not record.challenge:
         problem("challenge", "the challenge is empty")
     for f, attr in (("date", "date"), ("date_resolved", "date_resolved")):

@@ -106,12 +106,26 @@ def _cells(record: dict) -> list:
     ]
 
 
+def neutralise(value):
+    from challengelog.publishing.downloads import neutralise
+
+    return neutralise(value)
+
+
+def _xlsx_text(value: str) -> str:
+    from challengelog.publishing.downloads import _xlsx_text
+
+    return _xlsx_text(value)
+
+
 def to_csv(partnership: Partnership, queryset=None) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow([title for _, title in COLUMNS])
     for record in records(partnership, queryset):
-        writer.writerow(_cells(record))
+        # A cell that a spreadsheet would run as a formula gets a ' in front (the importer
+        # takes it off again); the JSON export is the exact copy.
+        writer.writerow([neutralise(cell) for cell in _cells(record)])
     # UTF-8 with a byte-order mark, so that Excel reads the accents and dashes right.
     return out.getvalue().encode("utf-8-sig")
 
@@ -128,7 +142,7 @@ def to_xlsx(partnership: Partnership, queryset=None) -> bytes:
     sheet.title = "Challenge log"
     sheet.append([title for _, title in COLUMNS])
     for record in records(partnership, queryset):
-        cells = _cells(record)
+        cells = [_xlsx_text(c) if isinstance(c, str) else c for c in _cells(record)]
         if record["date"]:
             cells[1] = dt.date.fromisoformat(record["date"])
         sheet.append(cells)
