@@ -44,6 +44,14 @@ def seeded(db, seed_path):
 
 
 @pytest.fixture(autouse=True)
+def _password_only(settings):
+    """People sign in with a password only, except in tests/workspace/test_two_factor.py and
+    the browser test of it, which turn the code from an app back on for chairs and
+    administrators (as a real installation has it)."""
+    settings.TWO_FACTOR_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "files"

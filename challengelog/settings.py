@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "challengelog.api",
     "challengelog.ops",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -111,11 +113,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "challengelog.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Two-factor sign-in (django-otp, an authenticator app's code): required for these roles and for
+# superusers; anyone may turn it on. TWO_FACTOR_ROLES="" requires it of nobody.
+TWO_FACTOR_ROLES = [
+    role.strip()
+    for role in os.environ.get("TWO_FACTOR_ROLES", "administrator,chair").split(",")
+    if role.strip()
+]
+OTP_TOTP_ISSUER = "Challenge Log"
 
 # Lock-out (django-axes): after SIGN_IN_ATTEMPTS failures for one e-mail address from one
 # address, signing in is refused for LOCKOUT_MINUTES, the right password included.

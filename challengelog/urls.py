@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from challengelog.accounts import twofactor
 from challengelog.accounts import views as account_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
+    path("account/two-factor/", twofactor.manage, name="two-factor"),
+    path("account/two-factor/setup/", twofactor.setup, name="two-factor-setup"),
+    path("account/two-factor/code/", twofactor.verify, name="two-factor-verify"),
+    path("staff/<slug:slug>/two-factor/", twofactor.people, name="two-factor-people"),
     path("", include("challengelog.api.urls")),
     path("", include("challengelog.publishing.urls")),
     path("", include("challengelog.insights.urls")),
