@@ -235,18 +235,11 @@ class AddAction(StaffView):
         form = forms.NewActionForm(_query(data), partnership=partnership)
         if not form.is_valid():
             raise exceptions.ValidationError(_form_errors(form))
-        values = form.cleaned_data
         try:
             action = services.add_action(
                 challenge=challenge,
                 user=request.user,
-                action=services.ActionInput(
-                    text=values["text"].strip(),
-                    agency=values.get("agency"),
-                    lead=values.get("lead", ""),
-                    due=values.get("due"),
-                    due_forum=values.get("due_forum"),
-                ),
+                action=services.action_from_data(form.cleaned_data),
             )
         except (services.NotOpen, services.NoMeetingPlanned) as exc:
             raise exceptions.ValidationError({"body": [str(exc)]}) from None

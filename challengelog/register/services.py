@@ -360,15 +360,20 @@ def complete_action(*, action: Action, user, date: dt.date) -> Action:
 # The raise and edit forms' cleaned data, as the web pages and the API both send it --------
 
 
+def action_from_data(data: dict) -> ActionInput:
+    """One action form's cleaned data (the raise form's rows, the add-an-action page, the API)."""
+    return ActionInput(
+        text=data["text"].strip(),
+        agency=data.get("agency"),
+        lead=data.get("lead", ""),
+        due=data.get("due"),
+        due_forum=data.get("due_forum"),
+    )
+
+
 def actions_from_forms(formset) -> list[ActionInput]:
     return [
-        ActionInput(
-            text=f.cleaned_data["text"].strip(),
-            agency=f.cleaned_data.get("agency"),
-            lead=f.cleaned_data.get("lead", ""),
-            due=f.cleaned_data.get("due"),
-            due_forum=f.cleaned_data.get("due_forum"),
-        )
+        action_from_data(f.cleaned_data)
         for f in formset.forms
         if (f.cleaned_data.get("text") or "").strip()
     ]

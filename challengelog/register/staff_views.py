@@ -467,18 +467,11 @@ def add_action(request, partnership, reference):
         errors = [("", "", f"Challenge {challenge.reference} is no longer open: reopen it first")]
     elif request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 services.add_action(
                     challenge=challenge,
                     user=request.user,
-                    action=services.ActionInput(
-                        text=data["text"].strip(),
-                        agency=data.get("agency"),
-                        lead=data.get("lead", ""),
-                        due=data.get("due"),
-                        due_forum=data.get("due_forum"),
-                    ),
+                    action=services.action_from_data(form.cleaned_data),
                 )
             except (services.NoMeetingPlanned, services.NotOpen) as exc:
                 errors = [("", "", str(exc))]
