@@ -13,6 +13,8 @@ HTTPS          default: on when ALLOWED_HOSTS is set and DEBUG is off (a real de
                secure cookies, HSTS, redirect to https, X-Forwarded-Proto from the proxy
 SESSION_IDLE_MINUTES  default 30: signed-in sessions end after this long without a request
 PROTECTIVE_MARKING    default OFFICIAL-SENSITIVE: on every internal page and download
+OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET  single sign-on through OpenID Connect (all
+               three set turn it on); OIDC_LABEL, OIDC_EMAIL_CLAIM (email), OIDC_MFA_AMR (mfa)
 """
 
 import datetime
@@ -90,6 +92,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in first
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "challengelog.accounts.sso.Backend",  # only from the single sign-on callback
 ]
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "my-work"
@@ -139,6 +142,27 @@ AXES_USERNAME_CALLABLE = "challengelog.accounts.lockout.username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "challengelog.accounts.lockout.locked_out"
 AXES_VERBOSE = False
+
+# Single sign-on through OpenID Connect (challengelog/accounts/sso.py): on when the issuer, the
+# client id and the client secret are set. People are matched by e-mail address to accounts an
+# administrator made; sign-on makes none.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "").strip()
+OIDC_LABEL = os.environ.get("OIDC_LABEL", "").strip() or "Sign in with your organisation's account"
+OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "").strip() or "email"
+# The `amr` values that mean the provider asked for a second factor (RFC 8176).
+OIDC_MFA_AMR = [
+    value.strip() for value in os.environ.get("OIDC_MFA_AMR", "mfa").split(",") if value.strip()
+]
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+OIDC_REDIRECT_REQUIRE_HTTPS = False  # the next page is on this site; its scheme is this site's
+LOGIN_REDIRECT_URL_FAILURE = "sign-in"
 
 ROOT_URLCONF = "challengelog.urls"
 WSGI_APPLICATION = "challengelog.wsgi.application"

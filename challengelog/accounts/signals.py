@@ -6,7 +6,10 @@ from challengelog.accounts.models import AuditEvent, record_event
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
-    record_event(AuditEvent.Kind.SIGN_IN, f"{user.email} signed in", user=user, request=request)
+    how = " through single sign-on" if getattr(request, "sso_sign_in", False) else ""
+    record_event(
+        AuditEvent.Kind.SIGN_IN, f"{user.email} signed in{how}", user=user, request=request
+    )
 
 
 @receiver(user_logged_out)

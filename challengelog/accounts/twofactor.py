@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from challengelog.accounts.access import staff_page
 from challengelog.accounts.models import AuditEvent, Membership, record_event
+from challengelog.accounts.sso import MFA_SESSION_KEY as SSO_MFA
 from challengelog.register.forms import GovukForm
 
 # The pages the middleware lets through before the code: signing in and out, entering the code,
@@ -67,6 +68,7 @@ class TwoFactorMiddleware:
             and user.is_authenticated
             and not request.path.startswith(EXEMPT)
             and not user.is_verified()
+            and not request.session.get(SSO_MFA)
         ):
             if device_of(user) is not None:
                 return self._send(request, "two-factor-verify", "Enter the code from your app")
@@ -113,9 +115,10 @@ def _qr(device: TOTPDevice) -> str:
 @login_required
 def setup(request):
     user = request.user
-    if device_of(user) is not None:
-        # Replacing an app needs the code of the one there is: only a verified session may.
-        return redirect("two-factor" if user.is_verified() else "two-factor-verify")
+    current = device_of(user)
+    if current is not None and not (user.is_verified() or request.session.get(SSO_MFA)):
+        # Moving to a new app needs the code of the one there is: only a verified session may.
+        return redirect("two-factor-verify")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -126,9 +129,14 @@ def setup(request):
             device.save()
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
             otp_login(request, device)
+            done = (
+                "moved the code for signing in to a new app"
+                if current
+                else ("set up a code from an app for signing in")
+            )
             record_event(
                 AuditEvent.Kind.ROLES,
-                f"{user.email} set up a code from an app for signing in",
+                f"{user.email} {done}",
                 user=user,
                 request=request,
             )
@@ -147,6 +155,7 @@ def setup(request):
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "next": _next(request),
             "required": required(user),
+            "replacing": current is not None,
         },
     )
 

@@ -45,7 +45,13 @@ MORE = {
     "import preview": (f"{S}/import/{TOKEN}/", (AWAY, NO, GONE, NO, NO, NO, NO)),
     "import status": (f"{S}/import/{TOKEN}/status/", (AWAY, NO, GONE, NO, NO, NO, NO)),
     "django admin": ("/admin/", (AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY)),
+}  # Single sign-on (tests/workspace/test_single_sign_on.py has the flow): for anyone; without a
+# provider's answer they send back to the sign-in page and change nobody's session.
+SIGN_ON = {
+    "sign-on start": "/sign-in/sso/",
+    "sign-on callback": "/sign-in/sso/callback/?code=made-up&state=made-up",
 }
+
 # POST only: who may not, and what they get; nothing may change.
 REFUSED = {
     "publish": (f"{S}/publishing/publish/", {"scope": "all"}, ["member", "lead", "other_lead"]),
@@ -119,6 +125,16 @@ def test_public_pages_are_for_everyone(client, people, published):
                 assert response.status_code == OK, (name, role)
 
 
+def test_sign_on_pages_change_no_one_without_the_provider(client, people):
+    for path in SIGN_ON.values():
+        for role in ROLES[:1] + ROLES[2:]:
+            signed = _client(client, people, role).session.get("_auth_user_id")
+            response = client.get(path)
+            assert response.status_code == AWAY, (path, role)
+            assert response["Location"] == "/sign-in/"
+            assert client.session.get("_auth_user_id") == signed
+
+
 def test_anyone_signed_in_may_sign_out(client, people, world):
     for role in ROLES[1:]:
         response = _client(client, people, role).post("/sign-out/")
@@ -171,6 +187,7 @@ def test_every_url_is_in_a_matrix():
     paths = [p.replace("{meeting}", "1") for p in PAGES.values()]
     paths += list(PUBLIC.values()) + [p for p, _ in MORE.values()]
     paths += [p for p, _, _ in REFUSED.values()] + ["/sign-out/"]
+    paths += list(SIGN_ON.values())
     for path in paths:
         match = resolve(path.split("?")[0].format(evidence=1, action=1, token=1, meeting=1))
         covered.add(match.url_name or match.route)

@@ -145,3 +145,41 @@ def test_an_administrator_turns_off_a_lost_phones_app(people, as_user):
     assert AuditEvent.objects.filter(summary__contains="of member@example.org").exists()
     assert as_user("member").get("/staff/southampton/two-factor/").status_code == 403
     assert as_user("lead").get("/staff/southampton/two-factor/").status_code == 403
+
+
+def test_a_person_moves_the_code_to_a_new_phone(client, people):
+    with time_machine.travel(START, tick=False) as clock:
+        sign_in(client, "member@example.org")
+        client.get("/account/two-factor/setup/")
+        old = TOTPDevice.objects.get(user=people["member"])
+        client.post("/account/two-factor/setup/", {"code": code(old)})
+        manage = client.get("/account/two-factor/").text
+        assert 'href="/account/two-factor/setup/">Move it to a new phone or app' in manage
+        page = client.get("/account/two-factor/setup/")
+        assert "Move the code to a new app" in page.text
+        new = TOTPDevice.objects.get(user=people["member"], confirmed=False)
+        assert new.bin_key != old.bin_key
+        # A wrong code leaves the old app on.
+        clock.shift(dt.timedelta(seconds=30))
+        wrong = client.post("/account/two-factor/setup/", {"code": code(old)})
+        assert "That code is not right" in wrong.text
+        assert TOTPDevice.objects.get(user=people["member"], confirmed=True) == old
+        clock.shift(dt.timedelta(seconds=30))
+        done = client.post("/account/two-factor/setup/", {"code": code(new)})
+        assert done.status_code == 302
+        assert list(TOTPDevice.objects.filter(user=people["member"])) == [new]
+        assert AuditEvent.objects.filter(
+            summary="member@example.org moved the code for signing in to a new app"
+        ).exists()
+        # Only the new app's code signs in now.
+        client.post("/sign-out/")
+        clock.shift(dt.timedelta(seconds=30))
+        sign_in(client, "member@example.org")
+        assert "That code is not right" in (
+            client.post("/account/two-factor/code/", {"code": code(old)}).text
+        )
+        clock.shift(dt.timedelta(seconds=30))
+        new.refresh_from_db()
+        passed = client.post("/account/two-factor/code/", {"code": code(new)})
+        assert passed.status_code == 302
+        assert client.get("/work/").status_code == 200
