@@ -164,6 +164,17 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
 OIDC_REDIRECT_REQUIRE_HTTPS = False  # the next page is on this site; its scheme is this site's
 LOGIN_REDIRECT_URL_FAILURE = "sign-in"
 
+# Each server process keeps recent public pages in memory (challengelog.register.views._kept):
+# they change only at a publish, which makes new keys.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "challengelog",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_ENTRIES", 2000))},
+    }
+}
+PUBLIC_CACHE_MAX_BYTES = 512 * 1024
+
 ROOT_URLCONF = "challengelog.urls"
 WSGI_APPLICATION = "challengelog.wsgi.application"
 

@@ -265,7 +265,7 @@ def summary(request, slug):
         for row in data[key]:
             row["label"] = names(row["label"])
     context = _period_context(data, log_url=reverse("log", args=[slug]), internal=False)
-    context.update(_public_context(partnership, slug))
+    context.update(_public_context(partnership, slug, request))
     return render(request, "insights/summary.html", context)
 
 

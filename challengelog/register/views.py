@@ -1,7 +1,12 @@
 """The log on the web: the public face of each partnership's log. Thin views: reads come
 from selectors, filters from filters."""
 
-from django.http import Http404
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import condition
 
@@ -61,43 +66,103 @@ def _listing(request, partnership, base_queryset, fixed: dict | None = None, *, 
     }
 
 
-def _publication(slug):
+def _publication(slug, request=None):
+    """The partnership's latest publication (asked once per request)."""
     from challengelog.publishing.models import Publication
 
-    return (
+    known = getattr(request, "_publications", None) if request is not None else None
+    if known is not None and slug in known:
+        return known[slug]
+    publication = (
         Publication.objects.filter(partnership__slug=slug)
         .only("id", "published_at")
         .order_by("-published_at", "-id")
         .first()
     )
+    if request is not None:
+        request._publications = {**(known or {}), slug: publication}
+    return publication
 
 
 def _etag(request, slug, *args, **kwargs):
-    publication = _publication(slug)
+    publication = _publication(slug, request)
     if publication is None:
         return None
     return f'"{publication.pk}-{publication.published_at.timestamp():.0f}-{RELEASE}"'
 
 
 def _last_modified(request, slug, *args, **kwargs):
-    publication = _publication(slug)
+    publication = _publication(slug, request)
     return publication.published_at if publication else None
 
 
-# Public pages change only when something is published: they answer conditional requests.
-public_page = condition(etag_func=_etag, last_modified_func=_last_modified)
+def _kept(view):
+    """Public pages change only at a publish (and the summary with the date): each answer is
+    kept in the cache under the publication it shows, its address and the day, and given again
+    without building it until the next publish makes a new key. Nothing on a public page depends
+    on who asks. Answers that are not a plain 200, are streamed, or are larger than
+    PUBLIC_CACHE_MAX_BYTES are not kept."""
+
+    @functools.wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        publication = _publication(slug, request)
+        if publication is None or request.method not in ("GET", "HEAD"):
+            return view(request, slug, *args, **kwargs)
+        from django.utils import timezone
+
+        identity = "|".join(
+            [
+                RELEASE,
+                slug,
+                str(publication.pk),
+                publication.published_at.isoformat(),
+                timezone.localdate().isoformat(),
+                request.get_full_path(),
+            ]
+        )
+        key = "public:" + hashlib.sha256(identity.encode()).hexdigest()
+        kept = cache.get(key)
+        if kept is not None:
+            content_type, headers, body = kept
+            response = HttpResponse(body, content_type=content_type)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = view(request, slug, *args, **kwargs)
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and len(response.content) <= settings.PUBLIC_CACHE_MAX_BYTES
+        ):
+            headers = [
+                (name, response[name])
+                for name in ("Content-Disposition", "Content-Language")
+                if response.has_header(name)
+            ]
+            cache.set(key, (response["Content-Type"], headers, response.content), None)
+        return response
+
+    return wrapper
+
+
+def public_page(view):
+    """Public pages answer conditional requests (ETag and Last-Modified from the publication)
+    and come from the cache until the next publish."""
+    return condition(etag_func=_etag, last_modified_func=_last_modified)(_kept(view))
 
 
 def _published(partnership):
     return partnership.published.all()
 
 
-def _public_context(partnership, slug) -> dict:
+def _public_context(partnership, slug, request=None) -> dict:
     from challengelog.publishing.services import PublicNames
 
     return {
         "partnership": partnership,
-        "publication": _publication(slug),
+        "publication": _publication(slug, request),
         "public_names": PublicNames(partnership),
     }
 
@@ -106,7 +171,7 @@ def _public_context(partnership, slug) -> dict:
 def log(request, slug):
     partnership = get_object_or_404(Partnership, slug=slug)
     context = _listing(request, partnership, _published(partnership))
-    context.update(_public_context(partnership, slug))
+    context.update(_public_context(partnership, slug, request))
     return render(request, "register/log.html", context)
 
 
@@ -125,7 +190,7 @@ def challenge(request, slug, reference):
     return render(
         request,
         "register/challenge.html",
-        {"challenge": item, **_public_context(partnership, slug)},
+        {"challenge": item, **_public_context(partnership, slug, request)},
     )
 
 
@@ -140,7 +205,7 @@ def entries(request, slug, kind):
         request,
         "register/entries.html",
         {
-            **_public_context(partnership, slug),
+            **_public_context(partnership, slug, request),
             "kind": kind,
             "title": title,
             "entries": [e for e in rows if e.total],
@@ -162,7 +227,7 @@ def entry(request, slug, kind, entry_slug):
     filtered = filters.apply(_published(partnership), context["form"], {field: item.slug})
     counts = selectors.status_counts(filtered)
     context.update(
-        _public_context(partnership, slug),
+        _public_context(partnership, slug, request),
         kind=kind,
         title=title,
         singular=singular,

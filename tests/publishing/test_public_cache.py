@@ -1,0 +1,66 @@
+"""Public pages are kept in the cache under the publication they show: the second visit is not
+built again (a change to the published rows is not seen until the next publish), the next
+publish is seen at once, each address is kept on its own, and errors are not kept."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from challengelog.publishing.models import PublishedChallenge
+from challengelog.publishing.services import publish
+from challengelog.register.models import Challenge, Partnership
+
+PAGES = [
+    "/southampton/log/",
+    "/southampton/log/?q=attendance",
+    "/southampton/log/144/",
+    "/southampton/log/agencies/",
+    "/southampton/log/agencies/children-and-families-service/",
+    "/southampton/log/summary/",
+]
+
+
+def queries(client, path):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return response, len(captured)
+
+
+def test_a_page_is_built_once_per_publication(client, published):
+    for path in PAGES:
+        first, built = queries(client, path)
+        again, kept = queries(client, path)
+        assert again.content == first.content
+        assert again["Content-Type"] == first["Content-Type"]
+        assert again["ETag"] == first["ETag"]
+        assert kept == 1, (path, kept)  # which publication is the latest, nothing else
+        assert built > kept
+
+
+def test_the_next_publish_is_seen_at_once_and_nothing_before_it(client, published):
+    before = client.get("/southampton/log/144/").text
+    PublishedChallenge.objects.filter(reference="144").update(text="Zebracanary text")
+    assert client.get("/southampton/log/144/").text == before
+    Challenge.objects.filter(reference="144").update(text="Zebracanary text")
+    publish(partnership=Partnership.objects.get(slug="southampton"), label="again")
+    assert "Zebracanary text" in client.get("/southampton/log/144/").text
+    # A search is kept under its own address.
+    assert "Zebracanary" not in client.get("/southampton/log/?q=attendance").text
+    assert "Zebracanary" in client.get("/southampton/log/?q=zebracanary").text
+
+
+@pytest.mark.parametrize("path", ["/southampton/log/99999/", "/southampton/log/agencies/nobody/"])
+def test_errors_are_not_kept(client, published, path):
+    assert client.get(path).status_code == 404
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 404
+    assert len(captured) > 1
+
+
+def test_a_filtered_download_is_kept_with_its_file_name(client, published):
+    first = client.get("/southampton/log/download.csv?status=open")
+    again = client.get("/southampton/log/download.csv?status=open")
+    assert first.status_code == again.status_code == 200
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert again.content == b"".join(first) if first.streaming else first.content
