@@ -157,6 +157,7 @@ def test_a_person_moves_the_code_to_a_new_phone(client, people):
         assert 'href="/account/two-factor/setup/">Move it to a new phone or app' in manage
         page = client.get("/account/two-factor/setup/")
         assert "Move the code to a new app" in page.text
+        assert 'href="/account/two-factor/">Keep the app I have' in page.text
         new = TOTPDevice.objects.get(user=people["member"], confirmed=False)
         assert new.bin_key != old.bin_key
         # A wrong code leaves the old app on.
