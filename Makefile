@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test setup lint format bench clean
+.PHONY: run serve test setup lint format bench bench-scale clean
 
 $(BIN)/challengelog: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,18 @@ lint:
 format:
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Scale benchmarks (bench/scale.py): 10,000 and 100,000 challenges on SQLite (beside
+# Datasette) and on PostgreSQL when one answers at 127.0.0.1:5432; then the README's table.
+SCALE_PG ?= postgres://postgres@127.0.0.1:5432/challengelog_scale
+bench-scale: setup
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/scale.py --size 10000
+	$(BIN)/python bench/scale.py --size 100000
+	if pg_isready -q -h 127.0.0.1; then \
+	  $(BIN)/python bench/scale.py --size 10000 --database $(SCALE_PG) && \
+	  $(BIN)/python bench/scale.py --size 100000 --database $(SCALE_PG); fi
+	$(BIN)/python bench/scale.py --readme
 
 bench: setup
 	$(BIN)/python bench/import_bench.py

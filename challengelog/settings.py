@@ -111,6 +111,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "challengelog.ops.security.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Public pages already kept are answered here, before sessions and sign-in.
+    "challengelog.register.views.PublicPages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "challengelog.ops.security.IdleSessions",
     "django.middleware.common.CommonMiddleware",
@@ -119,7 +122,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "challengelog.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

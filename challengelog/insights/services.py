@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -80,14 +80,22 @@ def _suggest_slice(challenges: list[Challenge], also: dict[int, str]) -> int:
         ThemeReview.objects.filter(challenge__in=challenges).values_list("challenge_id", flat=True)
     )
     open_to = [c for c in challenges if c.pk not in reviewed]
+    matched = ChallengeTheme._meta.get_field("matched")
     rows = []
     for challenge in open_to:
         action = f"{challenge.action}\n{also.get(challenge.pk, '')}"
         for slug, words in suggest(challenge.text, action).items():
-            rows.append(ChallengeTheme(challenge=challenge, theme=slug, matched=words))
+            rows.append((challenge.pk, slug, True, matched.get_db_prep_save(words, connection)))
     with transaction.atomic():
         ChallengeTheme.objects.filter(challenge_id__in=[c.pk for c in open_to]).delete()
-        ChallengeTheme.objects.bulk_create(rows, batch_size=1000)
+        # One statement run for every row: an import suggests tens of thousands, and building
+        # model instances for them cost more than finding them.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {ChallengeTheme._meta.db_table} "
+                "(challenge_id, theme, suggested, matched) VALUES (%s, %s, %s, %s)",
+                rows,
+            )
     return len(rows)
 
 

@@ -23,6 +23,7 @@ import functools
 import io
 import json
 import re
+import textwrap
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -130,14 +131,31 @@ def _text_cells(record: dict) -> list[str]:
     ]
 
 
-def to_csv(records) -> bytes:
-    """UTF-8 with a byte-order mark (so Excel reads accents and dashes right), CRLF rows."""
+# Rows per piece of a streamed download.
+CHUNK_ROWS = 500
+
+
+def csv_chunks(records):
+    """The CSV in pieces of CHUNK_ROWS rows: UTF-8 with a byte-order mark (so Excel reads
+    accents and dashes right), CRLF rows."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
-    for record in records:
+    yield "\ufeff".encode() + out.getvalue().encode()
+    out.seek(0)
+    out.truncate()
+    for count, record in enumerate(records, start=1):
         writer.writerow([neutralise(cell) for cell in _text_cells(record)])
-    return out.getvalue().encode("utf-8-sig")
+        if count % CHUNK_ROWS == 0:
+            yield out.getvalue().encode()
+            out.seek(0)
+            out.truncate()
+    if out.tell():
+        yield out.getvalue().encode()
+
+
+def to_csv(records) -> bytes:
+    return b"".join(csv_chunks(records))
 
 
 def _xlsx_text(value: str) -> str:
@@ -189,10 +207,27 @@ def to_xlsx(records) -> bytes:
     return buffer.getvalue()
 
 
+def json_chunks(records):
+    """A list of objects holding `PUBLIC_KEYS` only, values exactly as recorded, in pieces of
+    CHUNK_ROWS objects; the same bytes as json.dumps of the whole list with indent=2."""
+    piece: list[str] = []
+    first = True
+    for record in records:
+        item = json.dumps({key: record[key] for key in PUBLIC_KEYS}, ensure_ascii=False, indent=2)
+        piece.append(("[\n" if first else ",\n") + textwrap.indent(item, "  "))
+        first = False
+        if len(piece) == CHUNK_ROWS:
+            yield "".join(piece).encode()
+            piece = []
+    piece.append("[]\n" if first else "\n]\n")
+    yield "".join(piece).encode()
+
+
 def to_json(records) -> bytes:
-    """A list of objects holding `PUBLIC_KEYS` only, values exactly as recorded."""
-    data = [{key: record[key] for key in PUBLIC_KEYS} for record in records]
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return b"".join(json_chunks(records))
+
+
+STREAMS = {"csv": csv_chunks, "json": json_chunks}
 
 
 @functools.cache

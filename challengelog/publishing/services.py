@@ -205,31 +205,54 @@ def published_record(item: PublishedChallenge, names=str) -> dict:
     }
 
 
-def published_records(queryset) -> list[dict]:
-    rows = list(
+def _in_order(queryset):
+    return (
         queryset.select_related("forum", "partnership")
         .prefetch_related("agencies")
         .order_by("-sort_date", "-reference_number", "-id")
     )
+
+
+def published_records(queryset) -> list[dict]:
+    rows = list(_in_order(queryset))
     names = PublicNames(rows[0].partnership) if rows else str
     return [published_record(item, names) for item in rows]
 
 
+def iter_published_records(queryset, chunk_size: int = 2000):
+    """The same records one at a time, read from the database CHUNK_SIZE rows at a time (with
+    their agencies), so a download of any size holds only a chunk in memory."""
+    names = None
+    for item in _in_order(queryset).iterator(chunk_size=chunk_size):
+        if names is None:
+            names = PublicNames(item.partnership)
+        yield published_record(item, names)
+
+
 def build_downloads(partnership: Partnership, publication: Publication) -> dict[str, str]:
     """The whole-log files, built once per publication rather than on every request."""
-    records = published_records(PublishedChallenge.objects.filter(partnership=partnership))
+    published = PublishedChallenge.objects.filter(partnership=partnership)
     folder = Path(settings.VAR_DIR) / "published" / partnership.slug / str(publication.pk)
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
-    for fmt in ("csv", "xlsx", "json", "pdf"):
-        if fmt == "pdf":
-            data = downloads.to_pdf(
-                records, partnership_name=partnership.name, published=publication.published_at
-            )
-        else:
-            data = getattr(downloads, f"to_{fmt}")(records)
+    records = None
+    for fmt in ("csv", "json", "xlsx", "pdf"):
         path = folder / downloads.filename(partnership.slug, publication.published_at.date(), fmt)
-        path.write_bytes(data)
+        if fmt in downloads.STREAMS:
+            # Written piece by piece: the CSV and JSON of a log of any size.
+            with path.open("wb") as handle:
+                for piece in downloads.STREAMS[fmt](iter_published_records(published)):
+                    handle.write(piece)
+        else:
+            if records is None:
+                records = published_records(published)
+            if fmt == "pdf":
+                data = downloads.to_pdf(
+                    records, partnership_name=partnership.name, published=publication.published_at
+                )
+            else:
+                data = downloads.to_xlsx(records)
+            path.write_bytes(data)
         files[fmt] = str(path)
     return files
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,6 +15,9 @@ from challengelog.register.models import Partnership
 from challengelog.register.views import public_page
 
 PDF_ROW_LIMIT = 500
+# Filtered CSV and JSON downloads of more rows than this are streamed (and not kept in the
+# cache); smaller ones are built in memory and kept.
+STREAM_ABOVE = 2000
 
 
 @public_page
@@ -43,39 +46,52 @@ def download(request, slug, fmt):
             },
             status=400,
         )
-    if not values and fmt in publication.files and Path(publication.files[fmt]).exists():
-        data = Path(publication.files[fmt]).read_bytes()
-    else:
-        rows = filters.apply(partnership.published.all(), form, values)
-        if fmt == "pdf" and rows.count() > PDF_ROW_LIMIT:
-            return render(
-                request,
-                "publishing/download_refused.html",
-                {
-                    "partnership": partnership,
-                    "message": f"A filtered PDF holds at most {PDF_ROW_LIMIT} challenges: narrow "
-                    "the filters, or download the whole log's PDF without filters.",
-                },
-                status=400,
-            )
-        records = services.published_records(rows)
-        if fmt == "pdf":
-            data = downloads.to_pdf(
-                records,
-                partnership_name=partnership.name,
-                published=publication.published_at,
-                note="Filtered: "
-                + ", ".join(
-                    f"{form.fields[k].label} {form.label(k, v) if k != 'q' else v}"
-                    for k, v in values.items()
-                )
-                if values
-                else "",
-            )
-        else:
-            data = getattr(downloads, f"to_{fmt}")(records)
-    response = HttpResponse(data, content_type=downloads.CONTENT_TYPES[fmt])
     name = downloads.filename(partnership.slug, publication.published_at.date(), fmt)
+    if not values and fmt in publication.files and Path(publication.files[fmt]).exists():
+        # The file built at publish, sent in pieces from the disk.
+        return FileResponse(
+            Path(publication.files[fmt]).open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=downloads.CONTENT_TYPES[fmt],
+        )
+    rows = filters.apply(partnership.published.all(), form, values)
+    if fmt in downloads.STREAMS and rows.count() > STREAM_ABOVE:
+        # A large filtered CSV or JSON is written as it is read: never whole in memory.
+        response = StreamingHttpResponse(
+            downloads.STREAMS[fmt](services.iter_published_records(rows)),
+            content_type=downloads.CONTENT_TYPES[fmt],
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    if fmt == "pdf" and rows.count() > PDF_ROW_LIMIT:
+        return render(
+            request,
+            "publishing/download_refused.html",
+            {
+                "partnership": partnership,
+                "message": f"A filtered PDF holds at most {PDF_ROW_LIMIT} challenges: narrow "
+                "the filters, or download the whole log's PDF without filters.",
+            },
+            status=400,
+        )
+    records = services.published_records(rows)
+    if fmt == "pdf":
+        data = downloads.to_pdf(
+            records,
+            partnership_name=partnership.name,
+            published=publication.published_at,
+            note="Filtered: "
+            + ", ".join(
+                f"{form.fields[k].label} {form.label(k, v) if k != 'q' else v}"
+                for k, v in values.items()
+            )
+            if values
+            else "",
+        )
+    else:
+        data = getattr(downloads, f"to_{fmt}")(records)
+    response = HttpResponse(data, content_type=downloads.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

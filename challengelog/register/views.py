@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import http_date
 from django.views.decorators.http import condition
 
 from challengelog.register import filters, selectors
@@ -96,6 +97,89 @@ def _last_modified(request, slug, *args, **kwargs):
     return publication.published_at if publication else None
 
 
+def _cache_key(request, slug, publication) -> str:
+    from django.utils import timezone
+
+    identity = "|".join(
+        [
+            RELEASE,
+            slug,
+            str(publication.pk),
+            publication.published_at.isoformat(),
+            timezone.localdate().isoformat(),
+            request.get_full_path(),
+        ]
+    )
+    return "public:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+def _from_cache(key):
+    kept = cache.get(key)
+    if kept is None:
+        return None
+    content_type, headers, body = kept
+    response = HttpResponse(body, content_type=content_type)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+# The public pages (by URL name) the cache serves.
+PUBLIC_PAGES = {"log", "challenge", "log-download", "log-summary"} | {
+    f"{prefix}-{kind}" for prefix in ("entries", "entry") for kind in ENTRY_KINDS
+}
+
+
+class PublicPages:
+    """Answers an anonymous visitor's public page from the cache before sessions, sign-in and
+    the rest of the middleware run (they have nothing to add to a public page): one query for
+    the latest publication and a cache read. A signed-in person, and any page not kept yet,
+    go the whole way (where the page is built and kept, see `_kept`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            answer = self._kept(request)
+            if answer is not None:
+                return answer
+        return self.get_response(request)
+
+    def _kept(self, request):
+        from django.urls import Resolver404, resolve
+        from django.utils.cache import get_conditional_response
+
+        if request.path_info.startswith(("/staff/", "/api/", "/admin/", "/account/", "/static/")):
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        slug = match.kwargs.get("slug")
+        if match.url_name not in PUBLIC_PAGES or not slug:
+            return None
+        publication = _publication(slug, request)
+        if publication is None:
+            return None
+        response = _from_cache(_cache_key(request, slug, publication))
+        if response is None:
+            return None
+        etag = _etag(request, slug)
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(publication.published_at.timestamp())
+        response["Content-Length"] = str(len(response.content))
+        return get_conditional_response(
+            request,
+            etag=etag,
+            last_modified=int(publication.published_at.timestamp()),
+            response=response,
+        )
+
+
 def _kept(view):
     """Public pages change only at a publish (and the summary with the date): each answer is
     kept in the cache under the publication it shows, its address and the day, and given again
@@ -108,26 +192,10 @@ def _kept(view):
         publication = _publication(slug, request)
         if publication is None or request.method not in ("GET", "HEAD"):
             return view(request, slug, *args, **kwargs)
-        from django.utils import timezone
-
-        identity = "|".join(
-            [
-                RELEASE,
-                slug,
-                str(publication.pk),
-                publication.published_at.isoformat(),
-                timezone.localdate().isoformat(),
-                request.get_full_path(),
-            ]
-        )
-        key = "public:" + hashlib.sha256(identity.encode()).hexdigest()
-        kept = cache.get(key)
+        key = _cache_key(request, slug, publication)
+        kept = _from_cache(key)
         if kept is not None:
-            content_type, headers, body = kept
-            response = HttpResponse(body, content_type=content_type)
-            for name, value in headers:
-                response[name] = value
-            return response
+            return kept
         response = view(request, slug, *args, **kwargs)
         if (
             request.method == "GET"

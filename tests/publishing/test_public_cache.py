@@ -64,3 +64,25 @@ def test_a_filtered_download_is_kept_with_its_file_name(client, published):
     assert first.status_code == again.status_code == 200
     assert again["Content-Disposition"] == first["Content-Disposition"]
     assert again.content == b"".join(first) if first.streaming else first.content
+
+
+def test_a_kept_page_is_answered_before_sessions_with_every_header(client, published):
+    built = client.get("/southampton/log/")
+    kept = client.get("/southampton/log/")
+    # Answered before the session was looked at (which adds Vary: Cookie to the built one).
+    assert "Cookie" in built.get("Vary", "")
+    assert not kept.has_header("Vary")
+    assert kept.content == built.content
+    for header in ("ETag", "Last-Modified", "Content-Security-Policy", "X-Frame-Options"):
+        assert kept[header] == built[header], header
+    assert kept["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/southampton/log/", HTTP_IF_NONE_MATCH=built["ETag"]).status_code == 304
+
+
+def test_a_signed_in_person_goes_the_whole_way(client, published, django_user_model):
+    client.get("/southampton/log/")  # kept
+    user = django_user_model.objects.create_user(email="reader@example.org", password="x" * 14)
+    client.force_login(user)
+    page = client.get("/southampton/log/")
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"  # set after sign-in is known

@@ -50,13 +50,15 @@ def _public_texts(client) -> dict[str, str]:
         pages[kind] = client.get(f"/southampton/log/{kind}/").text
         for slug in model.objects.filter(partnership=partnership).values_list("slug", flat=True):
             pages[f"{kind}/{slug}"] = client.get(f"/southampton/log/{kind}/{slug}/").text
-    pages["csv"] = client.get("/southampton/log/download.csv").content.decode("utf-8-sig")
-    pages["json"] = client.get("/southampton/log/download.json").content.decode()
-    book = openpyxl.load_workbook(io.BytesIO(client.get("/southampton/log/download.xlsx").content))
+    pages["csv"] = client.get("/southampton/log/download.csv").getvalue().decode("utf-8-sig")
+    pages["json"] = client.get("/southampton/log/download.json").getvalue().decode()
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/southampton/log/download.xlsx").getvalue())
+    )
     pages["xlsx"] = "\n".join(
         str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None
     )
-    with pdfplumber.open(io.BytesIO(client.get("/southampton/log/download.pdf").content)) as pdf:
+    with pdfplumber.open(io.BytesIO(client.get("/southampton/log/download.pdf").getvalue())) as pdf:
         pages["pdf"] = "\n".join(page.extract_text() or "" for page in pdf.pages)
     return pages
 
@@ -119,7 +121,7 @@ def test_downloads_honour_the_filters_and_say_what_they_are(published, client):
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 1 + 31
-    whole = json.loads(client.get("/southampton/log/download.json").content)
+    whole = json.loads(client.get("/southampton/log/download.json").getvalue())
     assert len(whole) == 148
     assert whole == services.published_records(PublishedChallenge.objects.all())
     bad = client.get("/southampton/log/download.csv?year=1066")
@@ -207,3 +209,36 @@ def test_public_search_reads_only_the_published_copy(published, client):
     assert count("lagoon") == "0"  # not published yet
     services.publish(partnership=_partnership(), references=["148"], label="test")
     assert count("lagoon") == "1"
+
+
+def test_large_downloads_are_streamed_with_the_same_bytes(published, client, monkeypatch):
+    """The whole-log files come from the disk in pieces; a filtered CSV or JSON above
+    STREAM_ABOVE rows is written as it is read; the bytes are those of the file built whole."""
+    from challengelog.publishing import downloads, views
+
+    whole = client.get("/southampton/log/download.csv")
+    assert whole.streaming
+    assert whole["Content-Length"] == str(len(whole.getvalue()))
+    built = client.get("/southampton/log/download.json?status=open")
+    assert not built.streaming
+    monkeypatch.setattr(views, "STREAM_ABOVE", 10)
+    monkeypatch.setattr(downloads, "CHUNK_ROWS", 7)
+    for fmt in ("csv", "json"):
+        streamed = client.get(f"/southampton/log/download.{fmt}?status=assured")
+        assert streamed.streaming, fmt
+        pieces = list(streamed.streaming_content)
+        assert len(pieces) > 5, fmt  # in pieces, not one
+        rows = PublishedChallenge.objects.filter(status="assured")
+        expected = getattr(downloads, f"to_{fmt}")(services.published_records(rows))
+        assert b"".join(pieces) == expected, fmt
+    assert json.loads(downloads.to_json([])) == []
+    assert downloads.to_csv([]).decode("utf-8-sig").count("\r\n") == 1
+
+
+def test_json_in_pieces_is_json_dumps_of_the_whole(published):
+    from challengelog.publishing import downloads
+
+    records = services.published_records(PublishedChallenge.objects.all())
+    data = [{key: r[key] for key in downloads.PUBLIC_KEYS} for r in records]
+    expected = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+    assert downloads.to_json(records) == expected
