@@ -19,7 +19,10 @@ def _empty_cache():
     publication the id and time of an old one)."""
     from django.core.cache import cache
 
+    from challengelog.register.views import forget_publications
+
     cache.clear()
+    forget_publications()
 
 
 @pytest.fixture(scope="session")

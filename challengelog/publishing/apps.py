@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class PublishingConfig(AppConfig):
     name = "challengelog.publishing"
     label = "publishing"
     verbose_name = "Publishing"
+
+    def ready(self):
+        from challengelog.publishing.models import Publication
+        from challengelog.register.views import forget_publications
+
+        # A publish in this process is seen by the next request at once.
+        for signal in (post_save, post_delete):
+            signal.connect(forget_publications, sender=Publication, dispatch_uid=f"kept-{signal}")

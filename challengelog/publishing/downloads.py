@@ -215,8 +215,8 @@ def json_chunks(records):
     for record in records:
         item = json.dumps({key: record[key] for key in PUBLIC_KEYS}, ensure_ascii=False, indent=2)
         piece.append(("[\n" if first else ",\n") + textwrap.indent(item, "  "))
-        first = False
-        if len(piece) == CHUNK_ROWS:
+        if first or len(piece) == CHUNK_ROWS:  # the first object at once, then in pieces
+            first = False
             yield "".join(piece).encode()
             piece = []
     piece.append("[]\n" if first else "\n]\n")

@@ -3,6 +3,7 @@ from selectors, filters from filters."""
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -130,6 +131,27 @@ PUBLIC_PAGES = {"log", "challenge", "log-download", "log-summary"} | {
 }
 
 
+# The latest publication of each partnership, as this process last read it: read again after
+# PUBLICATION_SECONDS, and at once after a publish in this process. Another process sees a
+# publish within PUBLICATION_SECONDS.
+PUBLICATION_SECONDS = 1.0
+_latest: dict[str, tuple[float, object]] = {}
+
+
+def _latest_publication(slug):
+    now = time.monotonic()
+    known = _latest.get(slug)
+    if known is not None and now - known[0] < PUBLICATION_SECONDS:
+        return known[1]
+    publication = _publication(slug)
+    _latest[slug] = (now, publication)
+    return publication
+
+
+def forget_publications(**kwargs) -> None:
+    _latest.clear()
+
+
 class PublicPages:
     """Answers an anonymous visitor's public page from the cache before sessions, sign-in and
     the rest of the middleware run (they have nothing to add to a public page): one query for
@@ -162,9 +184,10 @@ class PublicPages:
         slug = match.kwargs.get("slug")
         if match.url_name not in PUBLIC_PAGES or not slug:
             return None
-        publication = _publication(slug, request)
+        publication = _latest_publication(slug)
         if publication is None:
             return None
+        request._publications = {slug: publication}
         response = _from_cache(_cache_key(request, slug, publication))
         if response is None:
             return None
