@@ -172,10 +172,12 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "challengelog",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_ENTRIES", 2000))},
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_CACHE_ENTRIES", 500))},
     }
 }
-PUBLIC_CACHE_MAX_BYTES = 512 * 1024
+# At most 500 pages of 256 KB each (a page of the log is about 60 KB): whatever addresses
+# anyone asks for, a process keeps at most 128 MB.
+PUBLIC_CACHE_MAX_BYTES = 256 * 1024
 
 ROOT_URLCONF = "challengelog.urls"
 WSGI_APPLICATION = "challengelog.wsgi.application"

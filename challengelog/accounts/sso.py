@@ -98,6 +98,11 @@ class Backend(OIDCAuthenticationBackend):
 
         self.UserModel = get_user_model()
 
+    def get_user(self, user_id):
+        # As Django's own backend: a deactivated account's session ends at its next request.
+        user = super().get_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def authenticate(self, request, **kwargs):
         if request is None or "nonce" not in kwargs or not enabled():
             return None
@@ -176,7 +181,10 @@ class Backend(OIDCAuthenticationBackend):
             methods = self.id_claims.get("amr") or []
             if isinstance(methods, str):
                 methods = [methods]
-            self.request.sso_mfa = bool(set(methods) & set(settings.OIDC_MFA_AMR))
+            methods = (
+                {m for m in methods if isinstance(m, str)} if isinstance(methods, list) else set()
+            )
+            self.request.sso_mfa = bool(methods & set(settings.OIDC_MFA_AMR))
             self.request.sso_sign_in = True
         return user
 
@@ -204,9 +212,13 @@ class Callback(OIDCAuthenticationCallbackView):
 
     def get(self, request):
         if request.GET.get("error"):
+            # The state is used up; whoever is signed in stays signed in (anyone can send this).
+            states = request.session.get("oidc_states", {})
+            if request.GET.get("state") in states:
+                del states[request.GET["state"]]
+                request.session.modified = True
             detail = request.GET.get("error_description") or request.GET["error"]
-            response = super().get(request)
-            return _failed(request, f"The sign-on provider said: {detail[:300]}", "", response)
+            return _failed(request, f"The sign-on provider said: {detail[:300]}", "")
         if not ("code" in request.GET and "state" in request.GET):
             return _failed(request, "The sign-on provider sent no sign-in back", "")
         if request.GET["state"] not in request.session.get("oidc_states", {}):
@@ -224,6 +236,12 @@ class Callback(OIDCAuthenticationCallbackView):
                 request,
                 f"Single sign-on was refused: the provider's token is not valid ({error})",
                 "",
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            # A provider's answer of the wrong shape (no key id, userinfo not an object...).
+            LOGGER.warning("sign-on provider's answer not usable: %r", error)
+            return _failed(
+                request, "Single sign-on was refused: the provider's answer was not usable", ""
             )
         except requests.RequestException as error:
             LOGGER.warning("sign-on provider failed: %s", error)
@@ -249,7 +267,7 @@ def _to_sign_in():
     return redirect("sign-in")
 
 
-def _failed(request, message: str, email: str, response=None):
+def _failed(request, message: str, email: str):
     record_event(
         AuditEvent.Kind.SIGN_IN_FAILED,
         f"Single sign-on failed{f' for {email}' if email else ''}: {message}"[:500],

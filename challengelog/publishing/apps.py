@@ -8,9 +8,17 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
+        from django.db import transaction
+
         from challengelog.publishing.models import Publication
         from challengelog.register.views import forget_publications
 
+        def forget(**kwargs):
+            # Now, and again once the publish is committed: in between, another request could
+            # read the old publication again and keep it.
+            forget_publications()
+            transaction.on_commit(forget_publications)
+
         # A publish in this process is seen by the next request at once.
         for signal in (post_save, post_delete):
-            signal.connect(forget_publications, sender=Publication, dispatch_uid=f"kept-{signal}")
+            signal.connect(forget, sender=Publication, dispatch_uid=f"kept-{signal}", weak=False)

@@ -23,7 +23,6 @@ import functools
 import io
 import json
 import re
-import textwrap
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -214,7 +213,8 @@ def json_chunks(records):
     first = True
     for record in records:
         item = json.dumps({key: record[key] for key in PUBLIC_KEYS}, ensure_ascii=False, indent=2)
-        piece.append(("[\n" if first else ",\n") + textwrap.indent(item, "  "))
+        # Not textwrap.indent: it would also break lines at U+2028 and the like inside text.
+        piece.append(("[\n  " if first else ",\n  ") + item.replace("\n", "\n  "))
         if first or len(piece) == CHUNK_ROWS:  # the first object at once, then in pieces
             first = False
             yield "".join(piece).encode()

@@ -242,3 +242,16 @@ def test_json_in_pieces_is_json_dumps_of_the_whole(published):
     data = [{key: r[key] for key in downloads.PUBLIC_KEYS} for r in records]
     expected = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
     assert downloads.to_json(records) == expected
+
+
+def test_json_keeps_line_separators_inside_text_exactly():
+    from challengelog.publishing import downloads
+
+    record = dict.fromkeys(downloads.PUBLIC_KEYS)
+    record.update(reference="1", challenge="a\u2028b\u2029c\x85d\ne")
+    loaded = json.loads(downloads.to_json([record, record]))
+    assert loaded[0]["challenge"] == "a\u2028b\u2029c\x85d\ne"
+    expected = json.dumps(
+        [{k: record[k] for k in downloads.PUBLIC_KEYS}] * 2, ensure_ascii=False, indent=2
+    )
+    assert downloads.to_json([record, record]) == (expected + "\n").encode()

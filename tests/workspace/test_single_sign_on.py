@@ -198,3 +198,36 @@ def test_two_factor_is_skipped_only_when_the_provider_did_it(client, people, pro
     provider.amr = ["mfa"]
     sign_on(client, provider, "member@example.org")
     assert signed_in(client)
+
+
+def test_a_deactivated_account_signed_on_is_signed_out_at_its_next_request(
+    client, people, provider
+):
+    sign_on(client, provider, "member@example.org")
+    assert signed_in(client)
+    people["member"].is_active = False
+    people["member"].save()
+    assert client.get("/work/")["Location"].startswith("/sign-in/")
+
+
+def test_an_error_sent_to_the_callback_signs_nobody_out(client, people, provider):
+    sign_on(client, provider, "member@example.org")
+    client.get("/sign-in/sso/callback/", {"error": "access_denied"})
+    assert signed_in(client)
+
+
+def test_a_provider_answer_of_the_wrong_shape_is_refused_not_an_error(client, people, provider):
+    provider.amr = [["mfa"]]  # not a list of strings
+    provider.claims = {"email": "member@example.org", "sub": "s"}
+    done = sign_on(client, provider)
+    assert done.status_code == 302
+    assert signed_in(client)  # the amr is ignored, not trusted
+    client.logout()
+    original = provider.jwks
+    provider.jwks = lambda: {
+        "keys": [{k: v for k, v in original()["keys"][0].items() if k != "kid"}]
+    }
+    done = sign_on(client, provider)
+    assert done["Location"] == "/sign-in/"
+    assert "the provider&#x27;s answer was not usable" in message(client)
+    assert not signed_in(client)
