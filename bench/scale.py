@@ -473,6 +473,18 @@ def _label(result: dict) -> str:
     return f"{'SQLite' if result['database'] == 'sqlite' else 'PostgreSQL'} {result['size']:,}"
 
 
+def _section(results: list[dict], key: str, heading: str, cell) -> list[str]:
+    """A table: one row per measured thing, one column per run."""
+    lines = [
+        f"| {heading} | " + " | ".join(_label(r) for r in results) + " |",
+        "| --- |" + " --- |" * len(results),
+    ]
+    for label in results[0][key]:
+        cells = [cell(r[key][label]) if label in r[key] else "" for r in results]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def readme_table() -> str:
     results = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))]
     results.sort(key=lambda r: (r["database"] != "sqlite", r["size"]))
@@ -484,35 +496,25 @@ def readme_table() -> str:
         "",
         "Server time in ms, p95 of cold (built) / warm (asked again), and queries per page:",
         "",
-        "| page | " + " | ".join(_label(r) for r in results) + " |",
-        "| --- |" + " --- |" * len(results),
-    ]
-    for label in results[0]["pages"]:
-        cells = []
-        for r in results:
-            page = r["pages"].get(label)
-            cells.append(
-                f"{page['cold_p95']:g} / {page['warm_p95']:g} ({page['queries']})" if page else ""
-            )
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines += [
+        *_section(
+            results,
+            "pages",
+            "page",
+            lambda p: f"{p['cold_p95']:g} / {p['warm_p95']:g} ({p['queries']})",
+        ),
         "",
         "Downloads: time to the first byte, MB/s, peak Python memory:",
         "",
-        "| download | " + " | ".join(_label(r) for r in results) + " |",
-        "| --- |" + " --- |" * len(results),
-    ]
-    for label in results[0]["downloads"]:
-        cells = []
-        for r in results:
-            d = r["downloads"].get(label)
-            cells.append(
+        *_section(
+            results,
+            "downloads",
+            "download",
+            lambda d: (
                 f"{d['first_byte_ms']:g} ms, {d['mb']:g} MB at {d['mb_per_s']:g} MB/s, "
                 f"{d['peak_mb']:g} MB"
-                if d
-                else ""
-            )
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+            ),
+        ),
+    ]
     lines += [
         "",
         "| | " + " | ".join(_label(r) for r in results) + " |",

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import jwt
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 CLIENT_ID = "challenge-log"
@@ -172,3 +173,19 @@ def serve() -> tuple[Provider, ThreadingHTTPServer]:
     provider.url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return provider, server
+
+
+@pytest.fixture
+def provider(settings):
+    """A provider running for the test, and single sign-on set up to use it."""
+    from challengelog.accounts import sso
+
+    provider, server = serve()
+    settings.OIDC_ISSUER = provider.url
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    sso.forget_provider()
+    yield provider
+    server.shutdown()
+    server.server_close()
+    sso.forget_provider()

@@ -6,27 +6,12 @@ import re
 
 import pytest
 
-from challengelog.accounts import sso
-from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, serve
+from tests.oidc_provider import provider as provider  # a fixture
 
 from .test_security import strict_page as strict_page  # a fixture
 from .test_workspace import shot
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def provider(settings):
-    provider, server = serve()
-    settings.OIDC_ISSUER = provider.url
-    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
-    settings.OIDC_LABEL = "Sign in with Southampton City Council"
-    sso.forget_provider()
-    yield provider
-    server.shutdown()
-    server.server_close()
-    sso.forget_provider()
 
 
 @pytest.fixture
@@ -41,8 +26,9 @@ def member(transactional_db, live_server):
 
 
 def test_a_member_signs_on_through_the_organisation(
-    member, provider, page, strict_page, assert_accessible
+    member, provider, page, strict_page, assert_accessible, settings
 ):
+    settings.OIDC_LABEL = "Sign in with Southampton City Council"
     base = member
     page.goto(f"{base}/staff/southampton/log/")
     page.wait_for_url(re.compile(r"/sign-in/\?next="))

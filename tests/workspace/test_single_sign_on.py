@@ -11,20 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from challengelog.accounts import sso
 from challengelog.accounts.models import AuditEvent
-from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, serve
-
-
-@pytest.fixture
-def provider(settings):
-    provider, server = serve()
-    settings.OIDC_ISSUER = provider.url
-    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
-    sso.forget_provider()
-    yield provider
-    server.shutdown()
-    server.server_close()
-    sso.forget_provider()
+from tests.oidc_provider import provider as provider  # a fixture
 
 
 def sign_on(client, provider, email=None, next_page=None, **claims):
