@@ -74,6 +74,9 @@ def live_log(transactional_db, live_server, seed_path):
 
 
 def axe_violations(page) -> list[str]:
+    # A check straight after a click must wait for the page it led to, not run on the
+    # document being replaced.
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG

@@ -61,6 +61,7 @@ def test_dashboard_report_and_themes(chair, page, assert_accessible):
     page.goto(f"{base}/staff/southampton/log/89/")
     assert "Section 11 and audit returns" in page.inner_text("main")
     page.get_by_role("link", name="Change themes").click()
+    page.wait_for_url(re.compile(r"/log/89/themes/$"))
     assert_accessible(page)
     page.get_by_label("Section 11 and audit returns").uncheck()
     page.get_by_label("Data and performance").check()

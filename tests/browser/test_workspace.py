@@ -100,6 +100,7 @@ def test_raise_respond_assure(staff, page, assert_accessible, tmp_path):
     _sign_in(page, base, "chair@example.org")
     page.goto(f"{base}/staff/southampton/log/149/")
     page.get_by_role("link", name="Mark as assured").click()
+    page.wait_for_url(re.compile(r"/log/149/assure/$"))
     assert_accessible(page)
     page.get_by_role("button", name="Mark as assured").click()
     assert "Enter outcome and impact" in page.locator(".govuk-error-summary").inner_text()
