@@ -21,6 +21,7 @@ time is measured in-process through Django's whole stack (no network), `--repeat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import http.client
 import json
@@ -363,6 +364,24 @@ def rss_mb(pid: int) -> float:
     return round(largest / 1024, 1)
 
 
+@contextlib.contextmanager
+def serving(command: list[str], env: dict):
+    """A server started in its own session and stopped with everything it forked."""
+    server = subprocess.Popen(
+        command,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
 def over_http(env: dict, seconds: float, connections: int, datasette: bool) -> dict:
     from challengelog.register.models import Challenge
 
@@ -374,16 +393,10 @@ def over_http(env: dict, seconds: float, connections: int, datasette: bool) -> d
         "row page": f"/{SLUG}/log/{reference}/",
     }
     port = free_port()
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "challengelog"), "serve", "--bind", f"127.0.0.1:{port}"],
-        env={**os.environ, **env, "WEB_CONCURRENCY": str(2 * (os.cpu_count() or 1) + 1)},
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    command = [str(Path(sys.executable).parent / "challengelog"), "serve"]
+    workers = {"WEB_CONCURRENCY": str(2 * (os.cpu_count() or 1) + 1)}
     out: dict = {"ours": {}, "datasette": {}}
-    try:
+    with serving([*command, "--bind", f"127.0.0.1:{port}"], {**env, **workers}) as server:
         wait_for(port, ours["table page"], 120)
         for label, path in ours.items():
             hammer(port, path, 1, connections)  # every worker builds it once
@@ -398,9 +411,6 @@ def over_http(env: dict, seconds: float, connections: int, datasette: bool) -> d
                 pass
             assert response.status == 200, (path, response.status)
         out["server_rss_mb"] = rss_mb(server.pid)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
     if not datasette:
         return out
     from django.conf import settings
@@ -429,38 +439,29 @@ def over_http(env: dict, seconds: float, connections: int, datasette: bool) -> d
         "row page": f"/{name}/{table}/{row}",
     }
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "datasette",
-            "serve",
-            str(database),
-            "--port",
-            str(port),
-            "--metadata",
-            str(metadata),
-            "--setting",
-            "sql_time_limit_ms",
-            "20000",
-            "--setting",
-            "facet_time_limit_ms",
-            "20000",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
+    limits = [
+        "--setting",
+        "sql_time_limit_ms",
+        "20000",
+        "--setting",
+        "facet_time_limit_ms",
+        "20000",
+    ]
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(database),
+        "--metadata",
+        str(metadata),
+    ]
+    with serving([*command, "--port", str(port), *limits], {}):
         wait_for(port, theirs["row page"], 120)
         for label, path in theirs.items():
             hammer(port, path, 1, connections)
             out["datasette"][label] = hammer(port, path, seconds, connections)
             print(f"  datasette {label:12} {out['datasette'][label]}", flush=True)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
     out["datasette_paths"] = theirs
     out["our_paths"] = ours
     return out

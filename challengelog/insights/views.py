@@ -174,7 +174,7 @@ def dashboard(request, partnership):
     visible = selectors.visible_challenges(request.user, partnership) if lead else None
     form = PeriodForm(request.GET or None, partnership=partnership)
     period = form.period()
-    data = report.build(partnership, period, challenges=visible, listing="none")
+    data = _dashboard_figures(partnership, period, visible, reader=request.user.pk if lead else "")
     context = _period_context(
         data,
         log_url=reverse("staff-log", args=[partnership.slug]),
@@ -184,6 +184,34 @@ def dashboard(request, partnership):
     context.update(partnership=partnership, form=form, query=request.GET.urlencode())
     context["lead_only"] = lead
     return render(request, "insights/dashboard.html", context)
+
+
+def _dashboard_figures(partnership, period, visible, *, reader) -> dict:
+    """The dashboard's figures, counted once per change to the log: kept under the data
+    version (``register.versions``), the day (ages and overdue actions count from today) and
+    who reads them (an agency lead sees only their agency's challenges)."""
+    from django.core.cache import cache
+
+    from challengelog.register import versions
+
+    today = timezone.localdate()
+    key = ":".join(
+        str(part)
+        for part in (
+            "dashboard",
+            versions.current(),
+            partnership.pk,
+            reader,
+            period.date_from,
+            period.date_to,
+            today,
+        )
+    )
+    data = cache.get(key)
+    if data is None:
+        data = report.build(partnership, period, today=today, challenges=visible, listing="none")
+        cache.set(key, data, versions.KEEP_SECONDS)
+    return data
 
 
 @staff_page("log.report")

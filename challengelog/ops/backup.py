@@ -293,8 +293,11 @@ def _swap_folder(new: Path, live: Path) -> None:
 
 
 def restore(path: str | Path) -> Summary:
+    from challengelog.register import versions
+
     engine = _engine()
     path = Path(path)
+    number = versions.current()
     with tempfile.TemporaryDirectory(prefix="challengelog-restore-") as work:
         work = Path(work)
         manifest = _read(path, work)
@@ -310,6 +313,7 @@ def restore(path: str | Path) -> Summary:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    versions.move_past(number)  # figures kept from before the restore are not shown again
     tables = manifest.get("tables", {})
     return Summary(
         path=path,

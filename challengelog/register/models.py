@@ -470,3 +470,13 @@ def record_view(challenge: Challenge, user, via: str = ChallengeView.Via.PAGE) -
     ChallengeView.objects.create(
         challenge=challenge, user=user, user_label=user.email, at=now, via=via
     )
+
+
+class DataVersion(models.Model):
+    """One row whose number moves after every change to what the figures read (see
+    ``register.versions``)."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"data version {self.number}"
