@@ -56,6 +56,12 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 
+# The rows a sheet can hold below its header (Excel's limit is 1,048,576 rows).
+XLSX_ROW_LIMIT = 1_048_575
+# The whole log's PDF is made at publish up to this many challenges (about a minute of work);
+# a filtered PDF is made on request up to publishing.views.PDF_ROW_LIMIT.
+WHOLE_PDF_LIMIT = 5_000
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Excel refuses a cell longer than this; openpyxl would write it and Excel would then
@@ -164,45 +170,57 @@ def _xlsx_text(value: str) -> str:
     return value
 
 
-def to_xlsx(records) -> bytes:
+def write_xlsx(records, target) -> int:
     """One sheet "Challenge log": header row frozen, columns sized, text wrapped, dates as
-    Excel dates shown DD/MM/YYYY, whole-number references as numbers (so they sort)."""
+    Excel dates shown DD/MM/YYYY, whole-number references as numbers (so they sort). Written
+    row by row (openpyxl's write-only mode keeps rows in a temporary file, not in memory) to
+    ``target``, a path or a binary file; ``records`` may be an iterator. Returns the rows
+    written."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Challenge log"
-    sheet.append(list(CSV_HEADER))
-    for record in records:
-        cells: list = [_xlsx_text(cell) for cell in _text_cells(record)]
-        reference = str(record["reference"])
-        if reference.isascii() and reference.isdigit():
-            cells[0] = int(reference)
-        cells[1] = _date(record["date"])
-        sheet.append(cells)
-
-    wrap = Alignment(wrap_text=True, vertical="top")
-    bold = Font(bold=True)
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = wrap
-            if cell.row == 1:
-                cell.font = bold
-            elif cell.column == 2:
-                cell.number_format = "DD/MM/YYYY"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Challenge log")
     for index, width in enumerate(XLSX_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    last = f"{get_column_letter(len(CSV_HEADER))}{sheet.max_row}"
-    sheet.auto_filter.ref = f"A1:{last}"
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.print_title_rows = "1:1"
 
+    wrap = Alignment(wrap_text=True, vertical="top")
+    bold = Font(bold=True)
+
+    def cell(value, **style):
+        out = WriteOnlyCell(sheet, value=value)
+        out.alignment = wrap
+        for name, given in style.items():
+            setattr(out, name, given)
+        return out
+
+    sheet.append([cell(title, font=bold) for title in CSV_HEADER])
+    rows = 0
+    for record in records:
+        values: list = [_xlsx_text(value) for value in _text_cells(record)]
+        reference = str(record["reference"])
+        if reference.isascii() and reference.isdigit():
+            values[0] = int(reference)
+        cells = [cell(value) for value in values]
+        cells[1] = cell(_date(record["date"]), number_format="DD/MM/YYYY")
+        sheet.append(cells)
+        rows += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(CSV_HEADER))}{rows + 1}"
+    book.save(target)
+    return rows
+
+
+def to_xlsx(records) -> bytes:
+    """The Excel file of a few records, in memory (``write_xlsx`` for any number)."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_xlsx(records, buffer)
     return buffer.getvalue()
 
 

@@ -230,28 +230,33 @@ def iter_published_records(queryset, chunk_size: int = 2000):
 
 
 def build_downloads(partnership: Partnership, publication: Publication) -> dict[str, str]:
-    """The whole-log files, built once per publication rather than on every request."""
+    """The whole-log files, built once per publication rather than on every request. CSV,
+    JSON and Excel are written as the rows are read, for a log of any size (Excel up to the
+    rows a sheet can hold); the PDF only for a log of up to ``downloads.WHOLE_PDF_LIMIT``
+    challenges (a larger one is read in the other formats, or as filtered PDFs)."""
     published = PublishedChallenge.objects.filter(partnership=partnership)
+    count = published.count()
     folder = Path(settings.VAR_DIR) / "published" / partnership.slug / str(publication.pk)
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
-    records = None
     for fmt in ("csv", "json", "xlsx", "pdf"):
         path = folder / downloads.filename(partnership.slug, publication.published_at.date(), fmt)
         if fmt in downloads.STREAMS:
-            # Written piece by piece: the CSV and JSON of a log of any size.
             with path.open("wb") as handle:
                 for piece in downloads.STREAMS[fmt](iter_published_records(published)):
                     handle.write(piece)
+        elif fmt == "xlsx":
+            if count > downloads.XLSX_ROW_LIMIT:
+                continue
+            downloads.write_xlsx(iter_published_records(published), path)
         else:
-            if records is None:
-                records = published_records(published)
-            if fmt == "pdf":
-                data = downloads.to_pdf(
-                    records, partnership_name=partnership.name, published=publication.published_at
-                )
-            else:
-                data = downloads.to_xlsx(records)
+            if count > downloads.WHOLE_PDF_LIMIT:
+                continue
+            data = downloads.to_pdf(
+                published_records(published),
+                partnership_name=partnership.name,
+                published=publication.published_at,
+            )
             path.write_bytes(data)
         files[fmt] = str(path)
     return files

@@ -1,5 +1,6 @@
 """The public downloads, the accessibility statement, and the staff publishing page."""
 
+import tempfile
 from pathlib import Path
 
 from django.contrib import messages
@@ -15,8 +16,11 @@ from challengelog.register.models import Partnership
 from challengelog.register.views import public_page
 
 PDF_ROW_LIMIT = 500
-# Filtered CSV and JSON downloads of more rows than this are streamed (and not kept in the
-# cache); smaller ones are built in memory and kept.
+# A filtered Excel file is made on request up to this many rows (about ten seconds of work).
+XLSX_ROW_LIMIT = 20_000
+# Filtered CSV and JSON downloads of more rows than this are streamed, and Excel files are
+# written to a temporary file (neither kept in the cache); smaller ones are built in memory
+# and kept.
 STREAM_ABOVE = 2000
 
 
@@ -56,7 +60,16 @@ def download(request, slug, fmt):
             content_type=downloads.CONTENT_TYPES[fmt],
         )
     rows = filters.apply(partnership.published.all(), form, values)
-    if fmt in downloads.STREAMS and rows.count() > STREAM_ABOVE:
+    count = rows.count()
+    refusal = _too_many(fmt, count, filtered=bool(values))
+    if refusal:
+        return render(
+            request,
+            "publishing/download_refused.html",
+            {"partnership": partnership, "message": refusal},
+            status=400,
+        )
+    if fmt in downloads.STREAMS and count > STREAM_ABOVE:
         # A large filtered CSV or JSON is written as it is read: never whole in memory.
         response = StreamingHttpResponse(
             downloads.STREAMS[fmt](services.iter_published_records(rows)),
@@ -64,16 +77,13 @@ def download(request, slug, fmt):
         )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    if fmt == "pdf" and rows.count() > PDF_ROW_LIMIT:
-        return render(
-            request,
-            "publishing/download_refused.html",
-            {
-                "partnership": partnership,
-                "message": f"A filtered PDF holds at most {PDF_ROW_LIMIT} challenges: narrow "
-                "the filters, or download the whole log's PDF without filters.",
-            },
-            status=400,
+    if fmt == "xlsx" and count > STREAM_ABOVE:
+        # Written row by row to a file that is gone once sent: never whole in memory.
+        handle = tempfile.TemporaryFile(prefix="challengelog-download-")  # noqa: SIM115 (closed by the response)
+        downloads.write_xlsx(services.iter_published_records(rows), handle)
+        handle.seek(0)
+        return FileResponse(
+            handle, as_attachment=True, filename=name, content_type=downloads.CONTENT_TYPES[fmt]
         )
     records = services.published_records(rows)
     if fmt == "pdf":
@@ -94,6 +104,33 @@ def download(request, slug, fmt):
     response = HttpResponse(data, content_type=downloads.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _too_many(fmt: str, count: int, *, filtered: bool) -> str:
+    """Why a file of ``count`` challenges is not made on request, or ""."""
+    if fmt == "pdf" and count > PDF_ROW_LIMIT:
+        if filtered:
+            return (
+                f"A filtered PDF holds at most {PDF_ROW_LIMIT:,} challenges and these filters "
+                f"match {count:,}: narrow the filters, or download the CSV or Excel file."
+            )
+        return (
+            f"The whole log's PDF is made for logs of up to {downloads.WHOLE_PDF_LIMIT:,} "
+            f"challenges and this one has {count:,}: choose filters (a year, an agency) for a "
+            f"PDF of up to {PDF_ROW_LIMIT:,}, or download the CSV or Excel file."
+        )
+    if fmt == "xlsx" and count > XLSX_ROW_LIMIT:
+        if not filtered:
+            return (
+                f"This log has {count:,} challenges, more than an Excel file is made for on "
+                f"request ({XLSX_ROW_LIMIT:,}): choose filters (a year, an agency), or "
+                "download the CSV file."
+            )
+        return (
+            f"A filtered Excel file holds at most {XLSX_ROW_LIMIT:,} challenges and these "
+            f"filters match {count:,}: narrow the filters, or download the CSV file."
+        )
+    return ""
 
 
 def accessibility(request):

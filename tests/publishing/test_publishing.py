@@ -141,6 +141,50 @@ def test_a_filtered_pdf_is_limited(published, client, monkeypatch):
     assert small["Content-Type"] == "application/pdf"
 
 
+def test_a_large_log_has_no_whole_pdf_and_says_so(published, client, monkeypatch):
+    """Above WHOLE_PDF_LIMIT the publish makes no whole-log PDF: the page offers none, and the
+    address asked anyway says why and what to do instead."""
+    from challengelog.publishing import downloads, views
+
+    monkeypatch.setattr(downloads, "WHOLE_PDF_LIMIT", 100)
+    monkeypatch.setattr(views, "PDF_ROW_LIMIT", 50)
+    services.publish(partnership=_partnership(), label="large")
+    files = _partnership().publications.first().files
+    assert sorted(files) == ["csv", "json", "xlsx"]
+    page = client.get("/southampton/log/").text
+    assert "download.pdf" not in page
+    assert re.search(r"download.xlsx\">Excel</a> or\s+<a[^>]+download.json", page)
+    refused = client.get("/southampton/log/download.pdf")
+    assert refused.status_code == 400
+    assert "made for logs of up to 100 challenges and this one has 148" in refused.text
+    # With filters the page offers the PDF again, and a narrow one is made.
+    assert "download.pdf?status=open" in client.get("/southampton/log/?status=open").text
+    small = client.get("/southampton/log/download.pdf?raised_by=designated-doctor")
+    assert small.status_code == 200
+
+
+def test_a_large_filtered_excel_is_written_to_a_file_and_a_larger_one_refused(
+    published, client, monkeypatch
+):
+    from openpyxl import load_workbook
+
+    from challengelog.publishing import views
+
+    monkeypatch.setattr(views, "STREAM_ABOVE", 10)
+    response = client.get("/southampton/log/download.xlsx?status=assured")
+    assert response.status_code == 200
+    assert response.streaming  # from the temporary file, not built in memory
+    sheet = load_workbook(io.BytesIO(response.getvalue()))["Challenge log"]
+    assured = PublishedChallenge.objects.filter(status="assured").count()
+    assert sheet.max_row == 1 + assured
+    assert sheet.auto_filter.ref == f"A1:K{1 + assured}"
+    monkeypatch.setattr(views, "XLSX_ROW_LIMIT", 50)
+    refused = client.get("/southampton/log/download.xlsx?status=assured")
+    assert refused.status_code == 400
+    assert f"at most 50 challenges and these filters match {assured}" in refused.text
+    assert client.get("/southampton/log/download.xlsx?status=open").status_code == 200
+
+
 def test_public_pages_answer_conditional_requests(published, client):
     first = client.get("/southampton/log/")
     etag, modified = first["ETag"], first["Last-Modified"]
