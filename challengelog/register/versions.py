@@ -7,9 +7,9 @@ agencies, actions, progress, canonical names, themes, recurring concerns, the pa
 the memberships that say what an agency lead sees) moves it once the transaction commits.
 Bulk writes, queryset updates and raw SQL through Django are all seen; a rolled-back
 transaction moves nothing. One number serves every partnership: a change in one partnership
-makes the others count again too, which costs a count, never a stale figure. Writes made
-outside the product (psql, a restore) are not seen: kept figures also expire after
-``KEEP_SECONDS``.
+makes the others count again too, which costs a count, never a stale figure. A restore moves
+it past every number used before (``move_past``). Writes made outside the product (psql) are
+not seen: kept figures also expire after ``KEEP_SECONDS``.
 """
 
 from __future__ import annotations
