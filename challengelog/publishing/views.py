@@ -78,8 +78,9 @@ def download(request, slug, fmt):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     if fmt == "xlsx" and count > STREAM_ABOVE:
-        # Written row by row to a file that is gone once sent: never whole in memory.
-        handle = tempfile.TemporaryFile(prefix="challengelog-download-")  # noqa: SIM115 (closed by the response)
+        # Written row by row to a file that is gone once sent: never whole in memory. The
+        # response closes it.
+        handle = tempfile.TemporaryFile(prefix="challengelog-download-")  # noqa: SIM115
         downloads.write_xlsx(services.iter_published_records(rows), handle)
         handle.seek(0)
         return FileResponse(

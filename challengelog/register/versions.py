@@ -125,7 +125,7 @@ def _watch(execute, sql, params, many, context):
         if not conn.in_atomic_block or getattr(conn.atomic_blocks[0], "_from_testcase", False):
             # No transaction, or the test framework's own, which never commits (Django's
             # durable check makes the same exception): moved at once.
-            _bump_on(conn.alias)()
+            bump(conn.alias)
         elif not _pending(conn):
             # After the commit, so that a long import does not hold the one row every other
             # write would wait for.
