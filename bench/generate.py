@@ -171,6 +171,8 @@ def publish_copy(partnership) -> None:
                 "WHERE p.partnership_id = %s",
                 [partnership.pk],
             )
+        publication.count = publication.total = partnership.published.count()
+        publication.save(update_fields=["count", "total"])
 
 
 def main() -> None:

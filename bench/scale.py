@@ -11,7 +11,10 @@ on the same SQLite file. Results go to bench/results/<database>-<N>.json and are
 
 `make bench-scale` runs 10,000 and 100,000 on SQLite and on PostgreSQL (when one answers at
 127.0.0.1:5432) and rewrites the README. The PostgreSQL database named is dropped and made
-again. Datasette is installed by `pip install -e '.[bench]'`.
+again, unless `--keep DIR` is given: then the generated log (and, on SQLite, its database
+file) is kept with DIR as the data folder, and a later run with the same `--keep DIR` and size
+measures it again without generating it anew. Datasette is installed by
+`pip install -e '.[bench]'`.
 
 Cold: the page built (the public page cache emptied before each request). Warm: the same
 address asked again (public pages from the cache; staff pages are built every time). Server
@@ -63,7 +66,9 @@ def machine() -> str:
     )
 
 
-def prepare_environment(database: str) -> dict:
+def prepare_environment(database: str, keep: str | None = None) -> dict:
+    """The environment the runs share. With keep, DIR is the data folder and an existing
+    PostgreSQL database is kept for build() to reuse."""
     env = {
         "DJANGO_SETTINGS_MODULE": "challengelog.settings",
         "TWO_FACTOR_ROLES": "",
@@ -71,26 +76,57 @@ def prepare_environment(database: str) -> dict:
         "HTTPS": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
     }
-    if database == "sqlite":
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        env["CHALLENGELOG_VAR_DIR"] = str(Path(keep).resolve())
+    else:
         env["CHALLENGELOG_VAR_DIR"] = tempfile.mkdtemp(prefix="challengelog-scale-")
+    if database == "sqlite":
         os.environ.pop("DATABASE_URL", None)
     else:
         env["DATABASE_URL"] = database
-        env["CHALLENGELOG_VAR_DIR"] = tempfile.mkdtemp(prefix="challengelog-scale-")
         import psycopg
 
         url = urlsplit(database)
         name = url.path.lstrip("/")
         admin = database.replace(url.path, "/postgres")
         with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if exists and not keep:
+                connection.execute(f'DROP DATABASE "{name}"')
+            if not exists or not keep:
+                connection.execute(f'CREATE DATABASE "{name}"')
     os.environ.update(env)
     return env
 
 
-def build(size: int) -> dict:
-    """Migrate, generate, make the whole-log CSV and JSON, and an administrator."""
+def kept_build(size: int) -> dict | None:
+    """What an earlier build of this size in the same data folder took, if it is all there."""
+    from challengelog.accounts.models import User
+    from challengelog.publishing.models import Publication
+    from challengelog.register.models import Challenge
+
+    record = Path(os.environ["CHALLENGELOG_VAR_DIR"]) / "scale-build.json"
+    if not record.exists():
+        return None
+    built = json.loads(record.read_text())
+    publication = Publication.objects.filter(partnership__slug=SLUG).first()
+    if (
+        built.get("size") != size
+        or not User.objects.filter(email=ADMIN).exists()
+        or publication is None
+        or not all(Path(path).exists() for path in (publication.files or {}).values())
+        or Challenge.objects.filter(partnership__slug=SLUG).count() != size
+    ):
+        return None
+    return built["build"]
+
+
+def build(size: int, keep: bool = False) -> dict:
+    """Migrate, generate, make the whole-log CSV and JSON, and an administrator; with keep,
+    reuse an earlier build of the same size in the same data folder."""
     from django.core.management import call_command
     from django.db import connection
     from generate import generate
@@ -102,6 +138,10 @@ def build(size: int) -> dict:
     from challengelog.register.models import Partnership
 
     call_command("migrate", verbosity=0)
+    if keep and (earlier := kept_build(size)):
+        print("  reusing the log generated earlier", flush=True)
+        return earlier
+    User.objects.filter(email=ADMIN).delete()
     began = time.perf_counter()
     generate(size)
     generated = time.perf_counter() - began
@@ -125,7 +165,10 @@ def build(size: int) -> dict:
     Membership.objects.create(user=user, partnership=partnership, role="administrator")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"generate_s": round(generated, 1), "whole_csv_json_s": round(whole_files, 1)}
+    figures = {"generate_s": round(generated, 1), "whole_csv_json_s": round(whole_files, 1)}
+    record = Path(os.environ["CHALLENGELOG_VAR_DIR"]) / "scale-build.json"
+    record.write_text(json.dumps({"size": size, "build": figures}) + "\n")
+    return figures
 
 
 def page_addresses(client) -> dict[str, tuple[str, bool]]:
@@ -271,9 +314,12 @@ def time_import() -> dict:
     from import_bench import generated_log
 
     from challengelog.importing.services import import_file
+    from challengelog.register.models import Partnership
 
     seed = ROOT / "challengelog" / "demo" / "southampton-lscb-challenge-log-2013-2017.txt"
     data = generated_log(10_000, seed.read_text())
+    # A kept log may hold an earlier run's import: gone first, so this one is new rows.
+    Partnership.objects.filter(slug="scale-import").delete()
     began = time.perf_counter()
     report = import_file(name="big.txt", data=data, partnership="scale-import")
     seconds = time.perf_counter() - began
@@ -579,11 +625,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--no-datasette", action="store_true")
     parser.add_argument("--readme", action="store_true", help="only rewrite the README table")
+    parser.add_argument("--keep", metavar="DIR", help="keep the generated log in DIR and reuse it")
+    parser.add_argument("--build-only", action="store_true", help="generate, measure nothing")
     args = parser.parse_args()
     if args.readme:
         rewrite_readme()
         return
-    env = prepare_environment(args.database)
+    env = prepare_environment(args.database, args.keep)
     from generate import setup_django
 
     setup_django()
@@ -597,8 +645,10 @@ def main() -> None:
         "connections": args.connections,
         "seconds": args.seconds,
     }
-    result["build"] = build(args.size)
+    result["build"] = build(args.size, keep=bool(args.keep))
     print(f"  built: {result['build']}", flush=True)
+    if args.build_only:
+        return
     result["pages"] = time_pages(args.repeat)
     result["downloads"] = time_downloads()
     result["import"] = time_import()

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from challengelog.followup.meetings import link_raised_in
 from challengelog.importing import names as naming
@@ -485,12 +484,7 @@ def _apply(report: ImportReport, records: list[Record], slug: str, name: str | N
             new_updates.extend(_update_rows(challenge, timeline, start))
 
     # Created with their first historical record, so the history starts at the import.
-    bulk_create_with_history(
-        [c for c, _, _ in new_challenges],
-        Challenge,
-        batch_size=500,
-        default_change_reason=f"Imported from {report.source}"[:100],
-    )
+    _create_with_history([c for c, _, _ in new_challenges], f"Imported from {report.source}"[:100])
     for challenge, agency_ids, timeline in new_challenges:
         links.extend(through(challenge_id=challenge.pk, agency_id=a) for a in agency_ids)
         new_updates.extend(_update_rows(challenge, timeline, 0))
@@ -517,6 +511,38 @@ def _timeline(record: Record) -> list[tuple]:
         return [(u["date"], u["text"], u["author"], u["imported"]) for u in record.updates]
     # Imported progress has no date: the log never recorded one, so none is invented.
     return [(None, record.progress, "", True)] if record.progress else []
+
+
+def _create_with_history(challenges: list[Challenge], reason: str) -> None:
+    """Insert the challenges, and their first historical records copied from the rows just
+    written in one INSERT ... SELECT per batch: what django-simple-history's
+    bulk_create_with_history writes (type "+", the reason, the person importing if known, one
+    time), without building a second model instance for each."""
+    from django.db import connection
+    from django.utils import timezone
+
+    if not challenges:
+        return
+    Challenge.objects.bulk_create(challenges, batch_size=500)
+    history = Challenge.history.model
+    user = history.get_default_history_user(challenges[0])
+    names = [f.name for f in history.tracked_fields]
+    target = [history._meta.get_field(name).column for name in names]
+    source = [Challenge._meta.get_field(name).column for name in names]
+    when = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for start in range(0, len(challenges), 500):
+            ids = [c.pk for c in challenges[start : start + 500]]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} "
+                f"({', '.join(map(quote, target))}, history_date, history_change_reason, "
+                f"history_type, history_user_id) "
+                f"SELECT {', '.join(map(quote, source))}, %s, %s, '+', %s "
+                f"FROM {quote(Challenge._meta.db_table)} "
+                f"WHERE id IN ({', '.join(['%s'] * len(ids))}) ORDER BY id",
+                [when, reason, getattr(user, "pk", None), *ids],
+            )
 
 
 def _update_rows(challenge: Challenge, timeline: list[tuple], start: int) -> list[ProgressUpdate]:

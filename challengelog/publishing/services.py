@@ -19,6 +19,7 @@ from challengelog.accounts.models import AuditEvent, record_event
 from challengelog.publishing import downloads, redaction
 from challengelog.publishing.models import NameReview, Publication, PublishedChallenge
 from challengelog.register.models import (
+    RISK_FLAGS,
     Agency,
     Challenge,
     Forum,
@@ -65,12 +66,22 @@ class PublicNames:
     def __init__(self, partnership: Partnership):
         self.terms = known_terms(partnership)
         self.chosen = decisions(partnership)
-        self.cache: dict[str, str] = {}
+        self.cache = _redacted_names(tuple(self.terms), tuple(sorted(self.chosen.items())))
 
     def __call__(self, name: str) -> str:
         if name not in self.cache:
+            if len(self.cache) >= 10_000:
+                self.cache.clear()
             self.cache[name] = redaction.redact(name or "", self.chosen, self.terms)
         return self.cache[name]
+
+
+@lru_cache(maxsize=64)
+def _redacted_names(terms: tuple[str, ...], chosen: tuple[tuple[str, str], ...]) -> dict:
+    """The names already redacted under these known terms and reviewers' decisions, shared
+    by every request that has the same ones: redaction is a pure function of the three, and
+    a page of the log shows every agency's, meeting's and raiser's name in its filters."""
+    return {}
 
 
 def decisions(partnership: Partnership) -> dict[str, str]:
@@ -169,6 +180,8 @@ def publish(
         copy.agencies.set(values["agency_ids"])
         count += 1
     publication.count = count
+    # The public copies of challenges deleted since (by the retention rule, or by hand) go.
+    PublishedChallenge.objects.filter(partnership=partnership, source__isnull=True).delete()
     publication.total = PublishedChallenge.objects.filter(partnership=partnership).count()
     publication.files = build_downloads(partnership, publication)
     publication.save()
@@ -219,14 +232,91 @@ def published_records(queryset) -> list[dict]:
     return [published_record(item, names) for item in rows]
 
 
+# What a download reads of each published challenge, in the order iter_published_records
+# unpacks it: plain values rather than model instances, the larger part of a download's cost.
+_RECORD_COLUMNS = (
+    "id",
+    "partnership_id",
+    "sort_date",
+    "reference_number",
+    "reference",
+    "date_raised",
+    "meeting_as_recorded",
+    "text",
+    "raised_by_as_recorded",
+    "to_as_recorded",
+    "risk",
+    "action",
+    "progress",
+    "status",
+    "forum__name",
+)
+
+
+def _chunks(queryset, size: int):
+    """The rows (as _RECORD_COLUMNS) in the log's order, size at a time, each chunk one query
+    that starts where the last one ended (keyset): a plain query on every database, so the
+    first rows come at once however many follow, and no cursor is held open between chunks."""
+    from challengelog.register.selectors import after_row
+
+    ordered = queryset.order_by("-sort_date", "-reference_number", "-id")
+    chunk = list(ordered.values_list(*_RECORD_COLUMNS)[:size])
+    while chunk:
+        yield chunk
+        if len(chunk) < size:
+            return
+        pk, _, date, number = chunk[-1][:4]
+        chunk = list(
+            ordered.filter(after_row(date, number, pk)).values_list(*_RECORD_COLUMNS)[:size]
+        )
+
+
 def iter_published_records(queryset, chunk_size: int = 2000):
-    """The same records one at a time, read from the database CHUNK_SIZE rows at a time (with
-    their agencies), so a download of any size holds only a chunk in memory."""
+    """The same records as published_records, one at a time: the rows read as plain values
+    chunk_size at a time, with one query for each chunk's agencies, so a download of any size
+    holds only a chunk in memory."""
+    through = PublishedChallenge.agencies.through
     names = None
-    for item in _in_order(queryset).iterator(chunk_size=chunk_size):
+    for chunk in _chunks(queryset, chunk_size):
         if names is None:
-            names = PublicNames(item.partnership)
-        yield published_record(item, names)
+            names = PublicNames(Partnership.objects.get(pk=chunk[0][1]))
+        agencies: dict[int, list[str]] = {}
+        for pk, name in through.objects.filter(
+            publishedchallenge_id__in=[row[0] for row in chunk]
+        ).values_list("publishedchallenge_id", "agency__name"):
+            agencies.setdefault(pk, []).append(names(name))
+        for (
+            pk,
+            _,
+            _,
+            _,
+            reference,
+            date_raised,
+            meeting,
+            text,
+            raised_by,
+            to,
+            risk,
+            action,
+            progress,
+            status,
+            forum,
+        ) in chunk:
+            yield {
+                "reference": reference,
+                "date": date_raised.isoformat() if date_raised else None,
+                "meeting": meeting,
+                "challenge": text,
+                "raised_by": raised_by,
+                "to": to,
+                "risk": RISK_FLAGS.get(risk),
+                "action": action,
+                "progress": progress,
+                "resolved": status == "assured",
+                "status": status,
+                "forum": names(forum) if forum is not None else None,
+                "agencies": sorted(agencies.get(pk, ())),
+            }
 
 
 def build_downloads(partnership: Partnership, publication: Publication) -> dict[str, str]:

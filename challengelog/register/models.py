@@ -210,6 +210,9 @@ def reference_sort_key(reference: str) -> int:
     return min(int(match.group("number")), 2_147_483_647) if match else 0
 
 
+RISK_FLAGS = {"yes": True, "no": False}
+
+
 class DerivedFlags:
     """What is derived from the stored status and risk, for a challenge and its published copy."""
 
@@ -219,7 +222,7 @@ class DerivedFlags:
 
     @property
     def risk_flag(self) -> bool | None:
-        return {"yes": True, "no": False}.get(self.risk)
+        return RISK_FLAGS.get(self.risk)
 
 
 class Challenge(DerivedFlags, models.Model):
@@ -300,7 +303,10 @@ class Challenge(DerivedFlags, models.Model):
                 fields=["partnership", "-sort_date", "-reference_number", "-id"],
                 name="challenge_log_order",
             ),
-            models.Index(fields=["partnership", "status"], name="challenge_status"),
+            models.Index(
+                fields=["partnership", "status", "-sort_date", "-reference_number", "-id"],
+                name="challenge_status_order",
+            ),
             models.Index(
                 fields=["partnership", "status", "awaiting_since", "stage"],
                 name="challenge_awaiting",

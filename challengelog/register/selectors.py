@@ -52,7 +52,7 @@ def partnership_slug(given: str | None) -> str:
 
 
 PAGE_SIZE = 50
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 
 
 class BadCursor(ValueError):
@@ -86,7 +86,7 @@ def _read_cursor(text: str) -> tuple[dt.date, int, int]:
         raise BadCursor(text) from None
 
 
-def _after(date, number, pk) -> Q:
+def after_row(date, number, pk) -> Q:
     """Rows after (date, number, pk) in the log's order: newest first. The leading range on
     sort_date alone lets PostgreSQL walk the index; the rest picks within the same date."""
     return Q(sort_date__lte=date) & (
@@ -108,11 +108,40 @@ NEWEST_FIRST = ["-sort_date", "-reference_number", "-pk"]
 OLDEST_FIRST = ["sort_date", "reference_number", "pk"]
 
 
-def log_page(queryset: QuerySet[Challenge], *, after: str = "", before: str = "") -> Page:
+# What the log's table shows of each row (register/_listing.html), and the keyset's columns.
+LISTING_COLUMNS = (
+    "partnership",
+    "reference",
+    "reference_number",
+    "sort_date",
+    "date_raised",
+    "text",
+    "meeting_as_recorded",
+    "to_as_recorded",
+    "status",
+)
+
+
+def log_page(
+    queryset: QuerySet[Challenge],
+    *,
+    after: str = "",
+    before: str = "",
+    columns: tuple[str, ...] | None = None,
+    count: int | None = None,
+) -> Page:
     """One page of the log, newest first, by keyset: the cost of a page does not grow with
-    how far into the log it is. Raises BadCursor for a page link that cannot be read."""
-    count = queryset.order_by()[: COUNT_LIMIT + 1].count()
-    rows_qs = queryset.select_related("forum", "raised_by").prefetch_related("agencies")
+    how far into the log it is. Raises BadCursor for a page link that cannot be read.
+    With columns, the rows hold only those (the table's); otherwise whole rows with their
+    meeting, raiser and agencies. A count already known (the published log's, unfiltered) is
+    given whole; otherwise the rows are counted up to COUNT_LIMIT + 1."""
+    exact = count is not None
+    if count is None:
+        count = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    if columns:
+        rows_qs = queryset.only(*columns)
+    else:
+        rows_qs = queryset.select_related("forum", "raised_by").prefetch_related("agencies")
     if before:
         rows = list(
             rows_qs.filter(_before(*_read_cursor(before))).order_by(*OLDEST_FIRST)[: PAGE_SIZE + 1]
@@ -122,15 +151,15 @@ def log_page(queryset: QuerySet[Challenge], *, after: str = "", before: str = ""
         has_next = True
     else:
         if after:
-            rows_qs = rows_qs.filter(_after(*_read_cursor(after)))
+            rows_qs = rows_qs.filter(after_row(*_read_cursor(after)))
         rows = list(rows_qs.order_by(*NEWEST_FIRST)[: PAGE_SIZE + 1])
         has_next = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
         has_previous = bool(after)
     return Page(
         rows=rows,
-        count=min(count, COUNT_LIMIT),
-        count_capped=count > COUNT_LIMIT,
+        count=count if exact else min(count, COUNT_LIMIT),
+        count_capped=not exact and count > COUNT_LIMIT,
         next_cursor=_cursor(rows[-1]) if rows and has_next else None,
         previous_cursor=_cursor(rows[0]) if rows and has_previous else None,
     )

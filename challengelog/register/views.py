@@ -31,30 +31,36 @@ def log_index(request):
     return render(request, "register/log_index.html", {"partnerships": partnerships})
 
 
-def _listing(request, partnership, base_queryset, fixed: dict | None = None, *, staff=False):
-    """The filtered, paginated table and everything the template needs to show it."""
+def _listing(
+    request, partnership, base_queryset, fixed: dict | None = None, *, staff=False, total=None
+):
+    """The filtered, paginated table and everything the template needs to show it. total:
+    how many rows the base holds, when known, given as the count of an unfiltered table."""
     form_class = filters.StaffLogFilters if staff else filters.LogFilters
     form = form_class(request.GET or None, partnership=partnership, model=base_queryset.model)
     values = form.values()
     for name in fixed or {}:
         values.pop(name, None)
     if not staff:
-        from challengelog.publishing.services import PublicNames
-
-        names = PublicNames(partnership)
+        names = _public_names(request, partnership)
         for name in ("agency", "forum", "raised_by"):
             field = form.fields[name]
             field.choices = [(value, names(label)) for value, label in field.choices]
     apply = filters.apply_staff if staff else filters.apply
     queryset = apply(base_queryset, form, {**values, **(fixed or {})})
     errors = [(form.fields[name].label, name, e) for name, es in form.errors.items() for e in es]
+    count = total if total is not None and not values and not fixed else None
     try:
         page = selectors.log_page(
-            queryset, after=request.GET.get("after", ""), before=request.GET.get("before", "")
+            queryset,
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+            columns=selectors.LISTING_COLUMNS,
+            count=count,
         )
     except selectors.BadCursor:
         errors.append(("Page", "", "That page link could not be read: showing the first page"))
-        page = selectors.log_page(queryset)
+        page = selectors.log_page(queryset, columns=selectors.LISTING_COLUMNS, count=count)
     return {
         "form": form,
         "values": values,
@@ -77,7 +83,7 @@ def _publication(slug, request=None):
         return known[slug]
     publication = (
         Publication.objects.filter(partnership__slug=slug)
-        .only("id", "published_at")
+        .only("id", "published_at", "total")
         .order_by("-published_at", "-id")
         .first()
     )
@@ -248,20 +254,33 @@ def _published(partnership):
     return partnership.published.all()
 
 
-def _public_context(partnership, slug, request=None) -> dict:
+def _public_names(request, partnership):
+    """The partnership's names as the public may see them (made once per request)."""
     from challengelog.publishing.services import PublicNames
 
+    known = getattr(request, "_public_names", None)
+    if known is None or known[0] != partnership.pk:
+        known = (partnership.pk, PublicNames(partnership))
+        if request is not None:
+            request._public_names = known
+    return known[1]
+
+
+def _public_context(partnership, slug, request=None) -> dict:
     return {
         "partnership": partnership,
         "publication": _publication(slug, request),
-        "public_names": PublicNames(partnership),
+        "public_names": _public_names(request, partnership),
     }
 
 
 @public_page
 def log(request, slug):
     partnership = get_object_or_404(Partnership, slug=slug)
-    context = _listing(request, partnership, _published(partnership))
+    publication = _publication(slug, request)
+    # The latest publication counted the published log: the unfiltered page shows that.
+    total = publication.total if publication else None
+    context = _listing(request, partnership, _published(partnership), total=total)
     context.update(_public_context(partnership, slug, request))
     return render(request, "register/log.html", context)
 

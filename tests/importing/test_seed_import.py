@@ -147,3 +147,41 @@ def test_reimport_keeps_the_reference_lists_as_staff_left_them(seeded, seed_path
         "Border Force"
     ]
     assert not Agency.objects.filter(name="UKBF").exists()
+
+
+def test_each_imported_challenge_starts_its_history_with_the_import(seeded):
+    history = Challenge.history.model
+    challenges = {c.pk: c for c in Challenge.objects.all()}
+    records = list(history.objects.all())
+    assert len(records) == len(challenges) == 148
+    tracked = [f.attname for f in history.tracked_fields]
+    for record in records:
+        assert record.history_type == "+"
+        assert (
+            record.history_change_reason
+            == "Imported from southampton-lscb-challenge-log-2013-2017.txt"
+        )
+        assert record.history_user_id is None
+        live = challenges[record.id]
+        assert {name: getattr(record, name) for name in tracked} == {
+            name: getattr(live, name) for name in tracked
+        }
+    assert len({r.history_date for r in records}) == 1
+
+
+def test_an_import_by_a_signed_in_person_records_them_in_the_history(db, seed_path, rf):
+    from simple_history.models import HistoricalRecords
+
+    from challengelog.accounts.models import User
+    from challengelog.importing.services import import_file
+
+    user = User.objects.create_user(email="manager@example.org", password="a long password 1")
+    request = rf.get("/")
+    request.user = user
+    HistoricalRecords.context.request = request
+    try:
+        report = import_file(path=seed_path, partnership="southampton")
+    finally:
+        del HistoricalRecords.context.request
+    assert report.ok
+    assert set(Challenge.history.values_list("history_user_id", flat=True)) == {user.pk}

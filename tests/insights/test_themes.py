@@ -69,6 +69,19 @@ def test_a_suggestion_says_which_words_made_it():
     assert suggest("The tower blocks") == {}
 
 
+def test_words_match_in_any_case_and_are_given_once_in_lower_case():
+    found = suggest("E-SAFETY policy and e-Safety training", "Review the E-Safety POLICY")
+    assert found["online-safety"] == ["e-safety"]
+    assert found["policies-and-procedures"] == ["policy"]
+
+
+def test_every_pattern_is_written_in_lower_case():
+    # The text is lower-cased before matching: a capital in a pattern would never match.
+    for rule in THEMES:
+        for pattern in rule.patterns:
+            assert pattern == pattern.lower(), (rule.slug, pattern)
+
+
 def test_the_import_suggests_themes(seeded):
     challenge = Challenge.objects.get(reference="89")
     themes = {t.theme: t for t in challenge.themes.all()}

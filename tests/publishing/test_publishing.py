@@ -279,6 +279,19 @@ def test_large_downloads_are_streamed_with_the_same_bytes(published, client, mon
     assert downloads.to_csv([]).decode("utf-8-sig").count("\r\n") == 1
 
 
+def test_records_read_in_chunks_equal_the_records_read_whole(published):
+    """Downloads read plain values a chunk at a time; the API and the PDF read model rows.
+    Both give the same records, in the same order, agencies and meetings included."""
+    rows = PublishedChallenge.objects.all()
+    whole = services.published_records(rows)
+    assert len(whole) == 148
+    assert any(r["agencies"] for r in whole)
+    assert any(r["forum"] for r in whole)
+    assert {r["risk"] for r in whole} == {True, False, None}
+    assert list(services.iter_published_records(rows, chunk_size=7)) == whole
+    assert list(services.iter_published_records(rows.none())) == []
+
+
 def test_json_in_pieces_is_json_dumps_of_the_whole(published):
     from challengelog.publishing import downloads
 
@@ -299,3 +312,15 @@ def test_json_keeps_line_separators_inside_text_exactly():
         [{k: record[k] for k in downloads.PUBLIC_KEYS}] * 2, ensure_ascii=False, indent=2
     )
     assert downloads.to_json([record, record]) == (expected + "\n").encode()
+
+
+def test_the_next_publish_drops_the_public_copy_of_a_deleted_challenge(published, client):
+    partnership = Partnership.objects.get()
+    Challenge.objects.get(reference="84").delete()
+    # Until then the published log is what was published.
+    assert client.get("/southampton/log/84/").status_code == 200
+    publication = services.publish(partnership=partnership, label="test")
+    assert publication.total == 147
+    assert not PublishedChallenge.objects.filter(reference="84").exists()
+    assert client.get("/southampton/log/84/").status_code == 404
+    assert "147 challenges." in client.get("/southampton/log/").text

@@ -136,9 +136,24 @@ def test_entry_pages_list_with_counts(published, client):
     assert _refs(raisers) == []
 
 
-def test_count_is_capped_above_ten_thousand(published, monkeypatch, client):
+def test_a_filtered_count_is_capped_above_a_thousand(published, monkeypatch, client):
+    assert selectors.COUNT_LIMIT == 1_000
     monkeypatch.setattr(selectors, "COUNT_LIMIT", 100)
-    assert "More than 100 challenges." in client.get("/southampton/log/").text
+    page = client.get("/southampton/log/?status=assured").text
+    assert "More than 100 challenges match these filters." in page
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 200)
+    page = client.get("/southampton/log/?status=assured&q=").text
+    assert "117 challenges match these filters." in page
+
+
+def test_the_unfiltered_log_gives_the_publications_count_without_counting(
+    published, monkeypatch, client
+):
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 100)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/southampton/log/").text
+    assert "148 challenges." in page
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
 
 
 def _queries(client, url) -> int:
@@ -174,3 +189,30 @@ def test_queries_per_page_do_not_grow_with_the_rows(published, client, url):
 
     publish(partnership=partnership, label="test")
     assert _queries(client, url) == few
+
+
+def test_filter_options_mark_the_one_in_use_and_escape_every_label(published, client):
+    partnership = Partnership.objects.get()
+    partnership.agency_set.create(name='<b>"Quoted" & Co</b>', slug="quoted-co")
+    from challengelog.publishing.services import publish
+
+    publish(partnership=partnership, label="test")
+    page = client.get("/southampton/log/?status=open&agency=quoted-co").text
+    assert '<option value="open" selected>Open</option>' in page
+    assert '<option value="assured">Assured</option>' in page
+    assert '<option value="" selected>' not in page
+    assert "&lt;b&gt;&quot;Quoted&quot; &amp; Co&lt;/b&gt;</option>" in page
+    assert '<option value="quoted-co" selected>' in page
+    assert "<b>" not in page
+
+
+def test_each_row_shows_its_status_as_a_coloured_tag(published, client):
+    tags = re.findall(
+        r'<strong class="govuk-tag (govuk-tag--\w+)">(\w+)</strong>',
+        client.get("/southampton/log/").text,
+    )
+    assert len(tags) == 50
+    colours = {"Open": "govuk-tag--yellow", "Assured": "govuk-tag--green"}
+    for colour, label in tags:
+        assert colours.get(label, "govuk-tag--grey") == colour
+    assert {"Open", "Assured"} <= {label for _, label in tags}
