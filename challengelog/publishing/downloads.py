@@ -114,9 +114,14 @@ def _resolved(value: bool) -> str:
 
 def _status(value: str) -> str:
     """ "Open", "Assured", "Closed, not assured", "Withdrawn": the labels staff see."""
+    return _status_labels().get(value, value or "")
+
+
+@functools.lru_cache(maxsize=1)
+def _status_labels() -> dict[str, str]:
     from challengelog.register.models import Challenge
 
-    return dict(Challenge.Status.choices).get(value, value or "")
+    return dict(Challenge.Status.choices)
 
 
 def _text_cells(record: dict) -> list[str]:

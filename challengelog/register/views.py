@@ -57,10 +57,13 @@ def _listing(
             before=request.GET.get("before", ""),
             columns=selectors.LISTING_COLUMNS,
             count=count,
+            searched="q" in values,
         )
     except selectors.BadCursor:
         errors.append(("Page", "", "That page link could not be read: showing the first page"))
-        page = selectors.log_page(queryset, columns=selectors.LISTING_COLUMNS, count=count)
+        page = selectors.log_page(
+            queryset, columns=selectors.LISTING_COLUMNS, count=count, searched="q" in values
+        )
     return {
         "form": form,
         "values": values,

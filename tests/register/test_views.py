@@ -216,3 +216,29 @@ def test_each_row_shows_its_status_as_a_coloured_tag(published, client):
     for colour, label in tags:
         assert colours.get(label, "govuk-tag--grey") == colour
     assert {"Open", "Assured"} <= {label for _, label in tags}
+
+
+def test_a_search_with_many_matches_walks_the_log_and_finds_the_same_page(
+    published, monkeypatch, client
+):
+    from django.db import transaction
+
+    from challengelog.register import filters
+
+    partnership = Partnership.objects.get()
+    queryset = filters.search(partnership.published.all(), "safeguarding")
+    ordered = queryset.order_by(*selectors.NEWEST_FIRST)[:51]
+    walked = selectors._in_order(ordered, walk=True)
+    assert len(walked) > 10
+    assert walked == list(ordered)
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            selectors._in_order(ordered, walk=True)
+            cursor.execute("SHOW enable_bitmapscan")
+            assert cursor.fetchone() == ("on",)
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 10)
+    page = client.get("/southampton/log/?q=safeguarding").text
+    assert "More than 10 challenges match these filters." in page
+    assert (
+        _refs(client.get("/southampton/log/?q=safeguarding")) == [c.reference for c in walked][:50]
+    )
