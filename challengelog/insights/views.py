@@ -17,7 +17,7 @@ from challengelog.accounts.access import staff_page
 from challengelog.accounts.models import record_event
 from challengelog.insights import charts, report, stats
 from challengelog.register import selectors
-from challengelog.register.models import Partnership
+from challengelog.register.models import Partnership, dated
 from challengelog.register.views import _public_context, public_page
 
 RELABEL = ("by_agency", "by_forum", "by_raiser")
@@ -125,7 +125,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, data, *, partnership: Partnership):
         super().__init__(data)
-        dates = partnership.challenges.filter(date_raised__isnull=False)
+        dates = dated(partnership.challenges.all())
         first = dates.order_by("sort_date").values_list("date_raised", flat=True).first()
         last = dates.order_by("-sort_date").values_list("date_raised", flat=True).first()
         years = (

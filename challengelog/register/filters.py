@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from challengelog.register import models
 from challengelog.register.models import Agency, Challenge, Forum, Partnership, Raiser
 from challengelog.register.search import search
 
@@ -59,7 +60,7 @@ class LogFilters(forms.Form):
         self.fields["status"].choices = [("", "Any"), *Challenge.Status.choices]
         self.fields["risk"].choices = [("", "Any"), *Challenge.Risk.choices]
         # Two ordered look-ups, each one step along the log's index.
-        dated = model.objects.filter(partnership=partnership, date_raised__isnull=False)
+        dated = models.dated(model.objects.filter(partnership=partnership))
         first = dated.order_by("sort_date").values_list("sort_date", flat=True).first()
         last = dated.order_by("-sort_date").values_list("sort_date", flat=True).first()
         years = range(last.year, first.year - 1, -1) if first else range(0)

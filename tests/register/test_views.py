@@ -242,3 +242,27 @@ def test_a_search_with_many_matches_walks_the_log_and_finds_the_same_page(
     assert (
         _refs(client.get("/southampton/log/?q=safeguarding")) == [c.reference for c in walked][:50]
     )
+
+
+@pytest.mark.parametrize("model_name", ["challenge", "published"])
+def test_the_first_and_last_dates_read_the_log_index_without_sorting(published, model_name):
+    """The year lists ask for the first and last date raised. On SQLite with statistics
+    (ANALYZE, run by the migrations) "date raised is not null" alone once chose the status
+    index and sorted every row: 60 ms at 100,000 on every dashboard."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plan")
+    from challengelog.publishing.models import PublishedChallenge
+    from challengelog.register.models import dated
+
+    model = Challenge if model_name == "challenge" else PublishedChallenge
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    queryset = dated(model.objects.filter(partnership=Partnership.objects.get()))
+    for order in ("sort_date", "-sort_date"):
+        query = queryset.order_by(order).values_list("date_raised", flat=True)[:1]
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "log_order" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
