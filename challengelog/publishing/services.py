@@ -257,9 +257,9 @@ def _chunks(queryset, size: int):
     """The rows (as _RECORD_COLUMNS) in the log's order, size at a time, each chunk one query
     that starts where the last one ended (keyset): a plain query on every database, so the
     first rows come at once however many follow, and no cursor is held open between chunks."""
-    from challengelog.register.selectors import after_row
+    from challengelog.register.selectors import NEWEST_FIRST, after_row
 
-    ordered = queryset.order_by("-sort_date", "-reference_number", "-id")
+    ordered = queryset.order_by(*NEWEST_FIRST)
     chunk = list(ordered.values_list(*_RECORD_COLUMNS)[:size])
     while chunk:
         yield chunk

@@ -159,6 +159,7 @@ def log_page(
     exact = count is not None
     if count is None:
         count = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    walk = searched and count > COUNT_LIMIT
     if columns:
         rows_qs = queryset.only(*columns)
     else:
@@ -166,7 +167,7 @@ def log_page(
     if before:
         rows = _in_order(
             rows_qs.filter(_before(*_read_cursor(before))).order_by(*OLDEST_FIRST)[: PAGE_SIZE + 1],
-            walk=searched and count > COUNT_LIMIT,
+            walk=walk,
         )
         has_previous = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE][::-1]
@@ -174,9 +175,7 @@ def log_page(
     else:
         if after:
             rows_qs = rows_qs.filter(after_row(*_read_cursor(after)))
-        rows = _in_order(
-            rows_qs.order_by(*NEWEST_FIRST)[: PAGE_SIZE + 1], walk=searched and count > COUNT_LIMIT
-        )
+        rows = _in_order(rows_qs.order_by(*NEWEST_FIRST)[: PAGE_SIZE + 1], walk=walk)
         has_next = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
         has_previous = bool(after)
