@@ -86,3 +86,39 @@ class RecurringRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership}: {self.computed_at:%d/%m/%Y %H:%M}"
+
+
+class Tally(models.Model):
+    """How many of a partnership's challenges, raised in one month and now in one status, have
+    one value of one kind: all of them, a forum, a raiser, a risk, an agency, a theme, addressed
+    to every partner, or (assured ones) a number of days from raised to assured. Kept by the
+    database's own triggers on every write to the challenges, their agencies and their themes
+    (``insights.tally``), so the dashboard adds these up instead of counting the log."""
+
+    # Not a foreign key: a partnership's challenges are deleted after its rows here would be,
+    # and each deletion counts down a row of the partnership being deleted.
+    partnership_id = models.IntegerField()
+    month = models.IntegerField()  # year * 100 + month; 0 for no date recorded
+    status = models.CharField(max_length=20)
+    kind = models.CharField(max_length=10)
+    value = models.CharField(max_length=60, blank=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership_id", "kind", "month", "status", "value"], name="one_tally"
+            )
+        ]
+        # The dashboard's read, in its grouping's order, from the index alone.
+        indexes = [
+            models.Index(
+                fields=["partnership_id", "kind", "value", "status", "month", "n"],
+                name="tally_read",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.partnership_id} {self.month} {self.status} {self.kind}={self.value}: {self.n}"
+        )

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from challengelog.insights import stats
+from challengelog.insights import stats, tally
 from challengelog.insights.models import RecurringGroup
 from challengelog.insights.services import current_recurring
 from challengelog.register.models import Challenge, Forum, Partnership, ProgressUpdate, Raiser
+from challengelog.register.selectors import COUNT_LIMIT
 
 EXAMPLES = 8  # assured challenges shown with their impact
 
@@ -198,7 +199,15 @@ def build(
     restricted = challenges is not None
     visible = challenges if restricted else partnership.challenges.all()
     challenges = stats.in_period(visible, period.date_from, period.date_to)
-    figures = stats.figures(challenges, today=today, internal=True)
+    # The dashboard counts overdue actions up to a limit, as the log counts its matches.
+    limit = COUNT_LIMIT if listing == "none" else None
+    if restricted or not tally.covers(period.date_from, period.date_to):
+        figures = stats.figures(challenges, today=today, internal=True, count_limit=limit)
+        themes = stats.theme_counts(challenges)
+    else:  # the whole log or whole months: the counts the database keeps
+        read = tally.counts(partnership.pk, period.date_from, period.date_to)
+        figures = tally.figures(read, today=today, queryset=challenges, count_limit=limit)
+        themes = tally.theme_counts(read)
     run = current_recurring(partnership)
     whole = period.date_from is None and period.date_to is None
     period_ids = None if whole else challenges.order_by().values("pk")
@@ -209,15 +218,17 @@ def build(
         .order_by("-sort_date", "-reference_number")
         .prefetch_related(Prefetch("updates", queryset=ProgressUpdate.objects.order_by("position")))
     )
-    with_outcome = list(examples.exclude(outcome="")[:EXAMPLES])
-    if len(with_outcome) < EXAMPLES:
+    # The dashboard shows no examples: a log with no outcomes recorded (an imported one) is
+    # read to its end looking for them.
+    with_outcome = [] if listing == "none" else list(examples.exclude(outcome="")[:EXAMPLES])
+    if listing != "none" and len(with_outcome) < EXAMPLES:
         more = examples.filter(outcome="")[: EXAMPLES - len(with_outcome)]
         with_outcome += list(more)
     raised = challenges.order_by("sort_date", "reference_number", "pk")
 
     return {
         **_figures(partnership, period, today, figures),
-        "themes": _rows(stats.theme_counts(challenges), period),
+        "themes": _rows(themes, period),
         "overdue_actions": figures["overdue_actions"],
         "recurring": recurring,
         "recurring_found": run.computed_at if run else None,

@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from challengelog.accounts.models import record_event
@@ -132,7 +132,15 @@ def set_themes(*, challenge: Challenge, themes: list[str], user) -> None:
 
 
 def _log_state(partnership: Partnership) -> dict:
-    return partnership.challenges.aggregate(count=Count("id"), last_change=Max("updated"))
+    """How many challenges the log has (from the counts the database keeps) and when one last
+    changed (from the index of changes): read without counting the log."""
+    from django.db.models import Sum
+
+    from challengelog.insights.models import Tally
+
+    count = Tally.objects.filter(partnership_id=partnership.pk, kind="all").aggregate(n=Sum("n"))
+    last = partnership.challenges.order_by().aggregate(last_change=Max("updated"))
+    return {"count": count["n"] or 0, **last}
 
 
 def refresh_recurring(partnership: Partnership, state: dict | None = None) -> list[RecurringGroup]:

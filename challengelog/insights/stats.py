@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, Func, IntegerField, QuerySet
+from django.db.models import CharField, Count, Exists, Func, IntegerField, OuterRef, QuerySet
 from django.db.models.functions import Cast
 
 from challengelog.register.filters import ALL_PARTNERS
@@ -112,30 +112,20 @@ def _per_status(queryset: QuerySet, rows, key: str, link: str = "challenge_id") 
     return counts
 
 
-def by_entry(queryset: QuerySet, model, key: str, filter_name: str) -> list[Row]:
-    counts = _grouped(queryset, key)
+def entry_rows(counts: dict, model, filter_name: str) -> list[Row]:
     entries = model.objects.filter(pk__in=[k for k in counts if k is not None])
     labels = {e.pk: e.name for e in entries}
     slugs = {e.pk: e.slug for e in entries}
     return _rows(counts, labels, filter_name, slugs)
 
 
-def by_agency(queryset: QuerySet) -> list[Row]:
-    """Challenges per agency challenged: one challenge to two agencies counts for each."""
-    through = queryset.model.agencies.through
-    column = "challenge" if queryset.model.__name__ == "Challenge" else "publishedchallenge"
-    counts = _per_status(queryset, through.objects.all(), "agency_id", link=f"{column}_id")
-    entries = Agency.objects.filter(pk__in=list(counts))
+def agency_rows(counts: dict, everyone: list) -> list[Row]:
+    """Per agency challenged (one challenge to two agencies counts for each), and those
+    addressed to every partner."""
+    entries = Agency.objects.filter(pk__in=[k for k in counts if k is not None])
     labels = {e.pk: e.name for e in entries}
     slugs = {e.pk: e.slug for e in entries}
     out = _rows(counts, labels, "agency", slugs)
-    everyone = list(
-        queryset.filter(to_all_partners=True)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
     if everyone:
         raised, open_, assured = _by_status(everyone)
         out.append(Row("All partners", raised, open_, assured, {"agency": ALL_PARTNERS}))
@@ -143,22 +133,25 @@ def by_agency(queryset: QuerySet) -> list[Row]:
     return out
 
 
-def by_years(queryset: QuerySet) -> tuple[list[Row], list[Row], int]:
-    """Per calendar year and per reporting year (April to March); and how many challenges
-    have no date recorded."""
-    calendar: dict = defaultdict(list)
-    reporting: dict = defaultdict(list)
-    undated = 0
+def _days(queryset: QuerySet) -> list[tuple[str | None, str, int]]:
     # Grouped by day rather than by year and month: SQLite extracts date parts by calling
     # back into Python for every row, and there are only some thousands of distinct days.
-    rows = (
+    return list(
         queryset.order_by()
         .annotate(day=Cast("date_raised", CharField()))
         .values_list("day", "status")
         .annotate(n=Count("id"))
         .values_list("day", "status", "n")
     )
-    for day, status, n in rows:
+
+
+def year_rows(days) -> tuple[list[Row], list[Row], int]:
+    """From counts per day raised (ISO text, None for no date) and status: per calendar year,
+    per reporting year (April to March), and how many have no date recorded."""
+    calendar: dict = defaultdict(list)
+    reporting: dict = defaultdict(list)
+    undated = 0
+    for day, status, n in days:
         if day is None:
             undated += n
             continue
@@ -175,33 +168,34 @@ def by_years(queryset: QuerySet) -> tuple[list[Row], list[Row], int]:
     return cal, rep, undated
 
 
-def risk(queryset: QuerySet) -> list[Row]:
-    counts = _grouped(queryset, "risk")
+def risk_rows(counts: dict) -> list[Row]:
     return [
         Row(label, *_by_status(counts.get(value, [])), filters={"risk": value})
         for value, label in RISKS
     ]
 
 
-def time_to_assured(queryset: QuerySet) -> dict:
-    """Days from raised to assured over the assured challenges with both dates recorded. The
-    database counts challenges per number of days (a few hundred values at most), and the
-    quartiles are read from those counts."""
-    assured = queryset.filter(status=ASSURED)
+def _took(queryset: QuerySet) -> dict[int, int]:
+    """How many assured challenges took each number of days (both dates recorded)."""
     measured = (
-        assured.filter(date_raised__isnull=False, date_resolved__isnull=False)
+        queryset.filter(status=ASSURED, date_raised__isnull=False, date_resolved__isnull=False)
         .order_by()
         .annotate(took=DaysBetween("date_resolved", "date_raised"))
         .values_list("took")
         .annotate(n=Count("id"))
         .values_list("took", "n")
     )
+    return {_days_of(took): n for took, n in measured}
+
+
+def took_summary(took: dict[int, int], assured: int) -> dict:
+    """Days from raised to assured over the assured challenges with both dates recorded: the
+    quartiles read from the counts per number of days (a few hundred values at most)."""
     histogram: dict[int, int] = defaultdict(int)
-    for took, n in measured:
-        histogram[max(_days(took), 0)] += n
-    total = assured.count()
+    for days, n in took.items():
+        histogram[max(days, 0)] += n
     count = sum(histogram.values())
-    out = {"assured": total, "measured": count, "left_out": total - count}
+    out = {"assured": assured, "measured": count, "left_out": assured - count}
     if count:
         days = sorted(histogram.items())
         out.update(
@@ -236,7 +230,7 @@ class DaysBetween(Func):
         )
 
 
-def _days(took) -> int:
+def _days_of(took) -> int:
     return took.days if isinstance(took, dt.timedelta) else int(took)
 
 
@@ -259,9 +253,12 @@ def _quantile(days: list[tuple[int, int]], count: int, q: float) -> float:
     return int(value) if value == int(value) else value
 
 
-def oldest_open(queryset: QuerySet, today: dt.date, limit: int = 10) -> dict:
+def oldest_open(
+    queryset: QuerySet, today: dt.date, limit: int = 10, undated: int | None = None
+) -> dict:
     open_ = queryset.filter(status=OPEN)
-    undated = open_.filter(date_raised__isnull=True).count()
+    if undated is None:
+        undated = open_.filter(date_raised__isnull=True).count()
     oldest = (
         open_.filter(date_raised__isnull=False)
         .order_by("sort_date", "reference_number", "id")
@@ -281,15 +278,27 @@ def oldest_open(queryset: QuerySet, today: dt.date, limit: int = 10) -> dict:
     }
 
 
-def overdue_actions(queryset: QuerySet, today: dt.date, limit: int = 10) -> dict:
+def overdue_actions(
+    queryset: QuerySet, today: dt.date, limit: int = 10, count_limit: int | None = None
+) -> dict:
+    """The overdue actions of the open challenges of ``queryset``, longest overdue first. Read
+    in due order from the index of actions not done, each checked against its challenge: the
+    first ones are found without reading every open challenge's actions. With
+    ``count_limit``, counted up to one more than that (``more`` says there are more)."""
     actions = Action.objects.filter(
-        challenge__in=queryset.filter(status=OPEN).order_by().values("pk"),
+        Exists(queryset.filter(status=OPEN, pk=OuterRef("challenge_id")).order_by()),
         completed_on__isnull=True,
         due__lt=today,
-    )
+    ).order_by()
     listed = actions.select_related("challenge", "agency").order_by("due", "id")[:limit]
+    if count_limit is None:
+        count, more = actions.count(), False
+    else:
+        count = actions[: count_limit + 1].count()
+        count, more = min(count, count_limit), count > count_limit
     return {
-        "count": actions.count(),
+        "count": count,
+        "more": more,
         "actions": [
             {
                 "reference": a.challenge.reference,
@@ -303,14 +312,61 @@ def overdue_actions(queryset: QuerySet, today: dt.date, limit: int = 10) -> dict
     }
 
 
-def figures(queryset: QuerySet, *, today: dt.date, internal: bool) -> dict:
-    """Every figure of the dashboard over ``queryset``; overdue actions only for the internal
-    log (the published copy has no actions with dates)."""
-    statuses = dict(
-        queryset.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+def figures(
+    queryset: QuerySet, *, today: dt.date, internal: bool, count_limit: int | None = None
+) -> dict:
+    """Every figure of the dashboard over ``queryset``, counted from the log; overdue actions
+    only for the internal log (the published copy has no actions with dates). ``tally``
+    reads the same figures from the counts the database keeps."""
+    through = queryset.model.agencies.through
+    column = "challenge" if queryset.model.__name__ == "Challenge" else "publishedchallenge"
+    return assemble(
+        statuses=dict(
+            queryset.order_by()
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        ),
+        days=_days(queryset),
+        agencies=_per_status(queryset, through.objects.all(), "agency_id", link=f"{column}_id"),
+        everyone=list(
+            queryset.filter(to_all_partners=True)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        ),
+        forums=_grouped(queryset, "forum_id"),
+        raisers=_grouped(queryset, "raised_by_id"),
+        risks=_grouped(queryset, "risk"),
+        took=_took(queryset),
+        queryset=queryset,
+        today=today,
+        undated_open=None,
+        internal=internal,
+        count_limit=count_limit,
     )
+
+
+def assemble(
+    *,
+    statuses: dict,
+    days,
+    agencies: dict,
+    everyone: list,
+    forums: dict,
+    raisers: dict,
+    risks: dict,
+    took: dict,
+    queryset: QuerySet,
+    today: dt.date,
+    undated_open: int | None,
+    internal: bool,
+    count_limit: int | None = None,
+) -> dict:
+    """The figures from their counts (each ``{key: [(status, n)]}``), however counted."""
     total = sum(statuses.values())
-    calendar, reporting, undated = by_years(queryset)
+    calendar, reporting, undated = year_rows(days)
     out = {
         "total": total,
         "open": statuses.get(OPEN, 0),
@@ -321,26 +377,30 @@ def figures(queryset: QuerySet, *, today: dt.date, internal: bool) -> dict:
         "undated": undated,
         "by_calendar_year": calendar,
         "by_reporting_year": reporting,
-        "by_agency": by_agency(queryset),
-        "by_forum": by_entry(queryset, Forum, "forum_id", "forum"),
-        "by_raiser": by_entry(queryset, Raiser, "raised_by_id", "raised_by"),
-        "risk": risk(queryset),
-        "time_to_assured": time_to_assured(queryset),
-        "oldest_open": oldest_open(queryset, today),
+        "by_agency": agency_rows(agencies, everyone),
+        "by_forum": entry_rows(forums, Forum, "forum"),
+        "by_raiser": entry_rows(raisers, Raiser, "raised_by"),
+        "risk": risk_rows(risks),
+        "time_to_assured": took_summary(took, statuses.get(ASSURED, 0)),
+        "oldest_open": oldest_open(queryset, today, undated=undated_open),
     }
     if internal:
-        out["overdue_actions"] = overdue_actions(queryset, today)
+        out["overdue_actions"] = overdue_actions(queryset, today, count_limit=count_limit)
     return out
 
 
-def theme_counts(queryset: QuerySet) -> list[Row]:
-    from challengelog.insights.models import ChallengeTheme
+def theme_rows(counts: dict) -> list[Row]:
     from challengelog.insights.themes import THEMES
 
-    counts = _per_status(queryset, ChallengeTheme.objects.all(), "theme")
     out = [
         Row(rule.name, *_by_status(counts.get(rule.slug, [])), filters={"theme": rule.slug})
         for rule in THEMES
     ]
     out.sort(key=lambda r: (-r.raised, r.label))
     return out
+
+
+def theme_counts(queryset: QuerySet) -> list[Row]:
+    from challengelog.insights.models import ChallengeTheme
+
+    return theme_rows(_per_status(queryset, ChallengeTheme.objects.all(), "theme"))

@@ -320,6 +320,8 @@ class Challenge(DerivedFlags, models.Model):
                 fields=["partnership", "status", "awaiting_since", "stage"],
                 name="challenge_awaiting",
             ),
+            # The last change to a partnership's log, read without reading the log.
+            models.Index(fields=["partnership", "updated"], name="challenge_updated"),
             # Covers the dashboard's counts (by status, meeting, raiser, risk and day) so each
             # reads this narrow index instead of the rows with their text.
             models.Index(
@@ -369,7 +371,15 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        indexes = [models.Index(fields=["due", "completed_on"], name="action_due")]
+        indexes = [
+            models.Index(fields=["due", "completed_on"], name="action_due"),
+            # The actions not yet done in due order: the longest overdue found first.
+            models.Index(
+                fields=["due", "id"],
+                condition=models.Q(completed_on__isnull=True),
+                name="action_open_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]

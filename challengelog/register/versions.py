@@ -3,8 +3,9 @@ under, so that they are counted once per change instead of once per look.
 
 The number is not moved by each service remembering to: every connection watches the SQL it
 runs, and an INSERT, UPDATE or DELETE on a table the figures read (the challenges, their
-agencies, actions, progress, canonical names, themes, recurring concerns, the partnerships and
-the memberships that say what an agency lead sees) moves it once the transaction commits.
+agencies, actions, progress, canonical names, themes, recurring concerns, the counts kept
+from them, the partnerships and the memberships that say what an agency lead sees) moves it
+once the transaction commits.
 Bulk writes, queryset updates and raw SQL through Django are all seen; a rolled-back
 transaction moves nothing. One number serves every partnership: a change in one partnership
 makes the others count again too, which costs a count, never a stale figure. A restore moves
@@ -34,6 +35,7 @@ def watched_tables() -> frozenset[str]:
         ChallengeTheme,
         RecurringGroup,
         RecurringRun,
+        Tally,
         ThemeReview,
     )
     from challengelog.register.models import (
@@ -60,6 +62,7 @@ def watched_tables() -> frozenset[str]:
         RecurringGroup,
         RecurringGroup.challenges.through,
         RecurringRun,
+        Tally,
         Membership,
         Membership.agencies.through,
     ]

@@ -105,6 +105,37 @@ def test_overdue_actions_on_open_challenges(seeded):
     assert overdue["actions"][0]["days_overdue"] == 25
 
 
+def test_the_dashboard_counts_overdue_actions_up_to_a_limit(seeded, monkeypatch, client):
+    """As the log counts its matches: past the limit, "more than"; the pack counts them all."""
+    from challengelog.accounts.models import Membership, User
+    from challengelog.insights import stats
+
+    partnership = Partnership.objects.get(slug="southampton")
+    open_ones = Challenge.objects.filter(partnership=partnership, status="open")[:4]
+    for n, challenge in enumerate(open_ones):
+        Action.objects.create(challenge=challenge, text=f"Late {n}", due=dt.date(2026, 1, 1 + n))
+    everything = partnership.challenges.all()
+    assert stats.overdue_actions(everything, TODAY)["count"] == 4
+    capped = stats.overdue_actions(everything, TODAY, count_limit=3)
+    assert (capped["count"], capped["more"]) == (3, True)
+    assert [a["text"] for a in capped["actions"]] == ["Late 0", "Late 1", "Late 2", "Late 3"]
+    exact = stats.overdue_actions(everything, TODAY, count_limit=4)
+    assert (exact["count"], exact["more"]) == (4, False)
+
+    monkeypatch.setattr(report, "COUNT_LIMIT", 3)
+    assert (
+        report.build(partnership, report.Period(None, None), today=TODAY)["overdue_actions"][
+            "count"
+        ]
+        == 4
+    )
+    admin = User.objects.create_user(email="admin@example.org", password="x" * 14)
+    Membership.objects.create(user=admin, partnership=partnership, role="administrator")
+    client.force_login(admin)
+    page = client.get("/staff/southampton/dashboard/").content.decode()
+    assert "More than 3 actions overdue" in page
+
+
 def test_a_reporting_year_narrows_everything(seeded, seed_rows):
     partnership = Partnership.objects.get(slug="southampton")
     period = report.Period(dt.date(2016, 4, 1), dt.date(2017, 3, 31))

@@ -1,0 +1,430 @@
+"""The log's counts kept by the database: what the dashboard adds up instead of counting a
+million challenges on the first look after a change.
+
+``insights.Tally`` holds, per partnership, month raised (0: no date) and status, how many
+challenges there are in all and per forum, raiser, risk, agency, theme, "to all partners" and
+(assured ones) days from raised to assured. Triggers on the challenges, their agency links and
+their themes keep it in step with every write, whatever makes it: the forms, the API, an
+import, a queryset update, raw SQL, a retention deletion, a restore of rows. SQLite runs a row
+trigger per change; PostgreSQL runs one statement trigger per statement, over its transition
+tables, and takes an advisory lock per partnership first (two writes that would count the same
+rows up and down wait for each other rather than deadlock). A write that changes nothing counted
+(progress, a note, the escalation stage) touches no tally.
+
+A period of whole months (the whole log, a reporting year) is read from here; a period that
+starts or ends inside a month, and an agency lead's own challenges, are counted from the log.
+``recount`` makes the rows again from the log: after the migration that brings them, and after
+a test database is emptied by deleting rows (the counts would be taken below zero).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import connection, transaction
+
+from challengelog.insights import stats
+
+# The challenge's columns a tally depends on: a change to any other moves nothing.
+COUNTED = (
+    "partnership_id",
+    "date_raised",
+    "status",
+    "forum_id",
+    "raised_by_id",
+    "risk",
+    "to_all_partners",
+    "date_resolved",
+)
+LOCK_CLASS = 7411  # PostgreSQL advisory locks: (this, partnership id)
+LINKS = {
+    "agency": ("register_challenge_agencies", "CAST(l.agency_id AS TEXT)"),
+    "theme": ("insights_challengetheme", "l.theme"),
+}
+_UPSERT = (
+    "INSERT INTO insights_tally (partnership_id, month, status, kind, value, n) "
+    "SELECT p, m, s, k, v, sum(d) FROM ({rows}) x WHERE true "
+    "GROUP BY p, m, s, k, v HAVING sum(d) <> 0 "
+    "ON CONFLICT (partnership_id, kind, month, status, value) "
+    "DO UPDATE SET n = insights_tally.n + excluded.n"
+)
+
+
+def _month(vendor: str, c: str) -> str:
+    if vendor == "postgresql":
+        return (
+            f"coalesce(CAST(extract(year FROM {c}.date_raised) * 100 "
+            f"+ extract(month FROM {c}.date_raised) AS integer), 0)"
+        )
+    return f"coalesce(CAST(strftime('%Y%m', {c}.date_raised) AS INTEGER), 0)"
+
+
+def _took(vendor: str, c: str) -> str:
+    if vendor == "postgresql":
+        return f"CAST({c}.date_resolved - {c}.date_raised AS TEXT)"
+    return (
+        f"CAST(CAST(julianday({c}.date_resolved) - julianday({c}.date_raised) AS INTEGER) AS TEXT)"
+    )
+
+
+def _select(vendor, c, sign, source, kind, value, *, where=None, link=None, first=False):
+    """One kind's rows of (p, m, s, k, v, d) for the challenges ``c``: from the relation
+    ``source`` (a table or transition table), or the trigger's own row when it is None."""
+    names = (" AS p", " AS m", " AS s", " AS k", " AS v", " AS d") if first else ("",) * 6
+    columns = (
+        f"{c}.partnership_id",
+        _month(vendor, c),
+        f"{c}.status",
+        f"'{kind}'",
+        value,
+        str(sign),
+    )
+    sql = "SELECT " + ", ".join(col + name for col, name in zip(columns, names, strict=True))
+    froms, conditions = [], []
+    if source:
+        froms.append(f"{source} {c}")
+    if link:
+        froms.append(f"{link} l")
+        conditions.append(f"l.challenge_id = {c}.id")
+    if where:
+        conditions.append(where)
+    if froms:
+        sql += " FROM " + ", ".join(froms)
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    return sql
+
+
+def contributions(vendor: str, c: str, sign: int, source: str | None = None) -> str:
+    """Every tally row the challenges ``c`` count in, each with ``sign``."""
+    parts = [
+        _select(vendor, c, sign, source, "all", "''", first=True),
+        _select(vendor, c, sign, source, "forum", f"coalesce(CAST({c}.forum_id AS TEXT), '')"),
+        _select(vendor, c, sign, source, "raiser", f"coalesce(CAST({c}.raised_by_id AS TEXT), '')"),
+        _select(vendor, c, sign, source, "risk", f"{c}.risk"),
+        _select(vendor, c, sign, source, "everyone", "''", where=f"{c}.to_all_partners"),
+        _select(
+            vendor,
+            c,
+            sign,
+            source,
+            "took",
+            _took(vendor, c),
+            where=(
+                f"{c}.status = 'assured' AND {c}.date_raised IS NOT NULL "
+                f"AND {c}.date_resolved IS NOT NULL"
+            ),
+        ),
+    ]
+    for kind, (table, value) in LINKS.items():
+        parts.append(_select(vendor, c, sign, source, kind, value, link=table))
+    return " UNION ALL ".join(parts)
+
+
+def _linked(vendor: str, kind: str, sign: int, row: str, source: str | None) -> str:
+    """The tally rows of agency or theme links ``row``: counted under their challenge's month
+    and status."""
+    _table, value = LINKS[kind]
+    value = value.replace("l.", f"{row}.")
+    if source:  # PostgreSQL: the transition table
+        frm = f"FROM {source} {row}, register_challenge c WHERE c.id = {row}.challenge_id"
+    else:
+        frm = f"FROM register_challenge c WHERE c.id = {row}.challenge_id"
+    return (
+        f"SELECT c.partnership_id AS p, {_month(vendor, 'c')} AS m, c.status AS s, "
+        f"'{kind}' AS k, {value} AS v, {sign} AS d {frm}"
+    )
+
+
+def _changed(old: str, new: str) -> str:
+    return " OR ".join(f"{old}.{c} IS NOT {new}.{c}" for c in COUNTED)
+
+
+def _sqlite_triggers() -> list[str]:
+    upsert = _UPSERT.format
+    out = [
+        "CREATE TRIGGER tally_challenge_insert AFTER INSERT ON register_challenge BEGIN "
+        + upsert(rows=contributions("sqlite", "NEW", 1))
+        + "; END",
+        "CREATE TRIGGER tally_challenge_delete AFTER DELETE ON register_challenge BEGIN "
+        + upsert(rows=contributions("sqlite", "OLD", -1))
+        + "; END",
+        f"CREATE TRIGGER tally_challenge_update AFTER UPDATE OF {', '.join(COUNTED)} "
+        f"ON register_challenge WHEN {_changed('OLD', 'NEW')} BEGIN "
+        + upsert(
+            rows=contributions("sqlite", "OLD", -1)
+            + " UNION ALL "
+            + contributions("sqlite", "NEW", 1)
+        )
+        + "; END",
+    ]
+    for kind, (table, _value) in LINKS.items():
+        out += [
+            f"CREATE TRIGGER tally_{kind}_insert AFTER INSERT ON {table} BEGIN "
+            + upsert(rows=_linked("sqlite", kind, 1, "NEW", None))
+            + "; END",
+            f"CREATE TRIGGER tally_{kind}_delete AFTER DELETE ON {table} BEGIN "
+            + upsert(rows=_linked("sqlite", kind, -1, "OLD", None))
+            + "; END",
+            f"CREATE TRIGGER tally_{kind}_update AFTER UPDATE ON {table} BEGIN "
+            + upsert(
+                rows=_linked("sqlite", kind, -1, "OLD", None)
+                + " UNION ALL "
+                + _linked("sqlite", kind, 1, "NEW", None)
+            )
+            + "; END",
+        ]
+    return out
+
+
+def _pg_function(name: str, lock: str, rows: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"PERFORM pg_advisory_xact_lock({LOCK_CLASS}, CAST(q.p AS integer)) "
+        f"FROM ({lock}) q ORDER BY q.p; " + _UPSERT.format(rows=rows) + "; RETURN NULL; END $$"
+    )
+
+
+def _pg_trigger(name: str, table: str, event: str) -> str:
+    tables = {
+        "INSERT": "NEW TABLE AS new_rows",
+        "DELETE": "OLD TABLE AS old_rows",
+        "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    }[event]
+    return (
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {tables} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+    )
+
+
+def _postgresql_triggers() -> list[str]:
+    pg = "postgresql"
+    changed = (
+        "(SELECT o.* FROM old_rows o, new_rows n WHERE o.id = n.id AND "
+        f"({', '.join('o.' + c for c in COUNTED)}) IS DISTINCT FROM "
+        f"({', '.join('n.' + c for c in COUNTED)}))"
+    )
+    changed_to = changed.replace("SELECT o.*", "SELECT n.*")
+    out = [
+        _pg_function(
+            "tally_challenge_insert",
+            "SELECT DISTINCT partnership_id AS p FROM new_rows",
+            contributions(pg, "c", 1, "new_rows"),
+        ),
+        _pg_function(
+            "tally_challenge_delete",
+            "SELECT DISTINCT partnership_id AS p FROM old_rows",
+            contributions(pg, "c", -1, "old_rows"),
+        ),
+        _pg_function(
+            "tally_challenge_update",
+            f"SELECT partnership_id AS p FROM {changed} a UNION "
+            f"SELECT partnership_id FROM {changed_to} b",
+            contributions(pg, "c", -1, changed)
+            + " UNION ALL "
+            + contributions(pg, "c", 1, changed_to),
+        ),
+    ]
+    for event in ("INSERT", "DELETE", "UPDATE"):
+        out.append(_pg_trigger(f"tally_challenge_{event.lower()}", "register_challenge", event))
+    for kind, (table, _value) in LINKS.items():
+        lock = (
+            "SELECT DISTINCT c.partnership_id AS p FROM {rows} l, register_challenge c "
+            "WHERE c.id = l.challenge_id"
+        )
+        out += [
+            _pg_function(
+                f"tally_{kind}_insert",
+                lock.format(rows="new_rows"),
+                _linked(pg, kind, 1, "l", "new_rows"),
+            ),
+            _pg_function(
+                f"tally_{kind}_delete",
+                lock.format(rows="old_rows"),
+                _linked(pg, kind, -1, "l", "old_rows"),
+            ),
+            _pg_function(
+                f"tally_{kind}_update",
+                lock.format(rows="old_rows") + " UNION " + lock.format(rows="new_rows"),
+                _linked(pg, kind, -1, "l", "old_rows")
+                + " UNION ALL "
+                + _linked(pg, kind, 1, "l", "new_rows"),
+            ),
+        ]
+        for event in ("INSERT", "DELETE", "UPDATE"):
+            out.append(_pg_trigger(f"tally_{kind}_{event.lower()}", table, event))
+    return out
+
+
+TRIGGERS = [
+    f"tally_{what}_{event}"
+    for what in ("challenge", *LINKS)
+    for event in ("insert", "delete", "update")
+]
+
+
+def _tables() -> dict[str, str]:
+    return {"challenge": "register_challenge", **{k: t for k, (t, _v) in LINKS.items()}}
+
+
+def uninstall(cursor, vendor: str) -> None:
+    tables = _tables()
+    for name in TRIGGERS:
+        table = tables[name.split("_")[1]]
+        if vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+        else:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def install(cursor, vendor: str) -> None:
+    """The triggers, made again (a later change to them is a migration that calls this)."""
+    uninstall(cursor, vendor)
+    for statement in _postgresql_triggers() if vendor == "postgresql" else _sqlite_triggers():
+        cursor.execute(statement)
+
+
+def recount(partnership_id: int | None = None) -> None:
+    """Every tally row made again from the log (of one partnership, or of all)."""
+    vendor = connection.vendor
+    with transaction.atomic(), connection.cursor() as cursor:
+        if partnership_id is None:
+            cursor.execute("DELETE FROM insights_tally")
+            source = "register_challenge"
+        else:
+            pk = int(partnership_id)
+            cursor.execute(f"DELETE FROM insights_tally WHERE partnership_id = {pk}")
+            source = f"(SELECT * FROM register_challenge WHERE partnership_id = {pk})"
+        if vendor == "postgresql":
+            cursor.execute(
+                f"SELECT pg_advisory_xact_lock({LOCK_CLASS}, CAST(id AS integer)) "
+                "FROM register_partnership ORDER BY id"
+            )
+        cursor.execute(_UPSERT.format(rows=contributions(vendor, "c", 1, source)))
+
+
+def consistent() -> bool:
+    """Whether the tally adds up to the log: the same number of challenges, and no count
+    below zero. Cheap enough to ask after every migration."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM register_challenge")
+        challenges = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT coalesce(sum(n), 0), coalesce(min(n), 0) FROM insights_tally WHERE kind = 'all'"
+        )
+        counted, lowest = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM insights_tally WHERE n < 0")
+        negative = cursor.fetchone()[0]
+    return counted == challenges and lowest >= 0 and not negative
+
+
+def migrated(sender, using="default", **kwargs) -> None:
+    """``post_migrate`` (a test database emptied row by row sends it too): counted again when
+    the tally no longer adds up to the log."""
+    from django.db import connections
+
+    if using != "default" or not _installed(connections[using]):
+        return
+    if not consistent():
+        recount()
+
+
+def _installed(conn) -> bool:
+    return "insights_tally" in conn.introspection.table_names()
+
+
+# Reading ---------------------------------------------------------------------------------
+
+
+def covers(date_from: dt.date | None, date_to: dt.date | None) -> bool:
+    """Whether the period is made of whole months: the tally counts it exactly."""
+    if date_from and date_from.day != 1:
+        return False
+    return not (date_to and (date_to + dt.timedelta(days=1)).day != 1)
+
+
+def _months(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, list]:
+    """The SQL condition on ``month`` for the period, and its parameters."""
+    if date_from is None and date_to is None:
+        return "", []
+    low = date_from.year * 100 + date_from.month if date_from else 1
+    high = date_to.year * 100 + date_to.month if date_to else 999999
+    return " AND month BETWEEN %s AND %s", [max(low, 1), high]
+
+
+def counts(partnership_id: int, date_from=None, date_to=None) -> tuple[dict, dict]:
+    """Two reads: ``{(kind, value): [(status, n)]}`` over the period, and, for the years,
+    ``{month: [(status, n)]}``."""
+    months, params = _months(date_from, date_to)
+    by_kind: dict = defaultdict(list)
+    by_month: dict = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT kind, value, status, sum(n) FROM "insights_tally" '
+            f"WHERE partnership_id = %s AND kind <> 'all'{months} "
+            "GROUP BY kind, value, status HAVING sum(n) <> 0",
+            [partnership_id, *params],
+        )
+        for kind, value, status, n in cursor.fetchall():
+            by_kind[(kind, value)].append((status, int(n)))
+        cursor.execute(
+            'SELECT month, status, sum(n) FROM "insights_tally" '
+            f"WHERE partnership_id = %s AND kind = 'all'{months} "
+            "GROUP BY month, status HAVING sum(n) <> 0",
+            [partnership_id, *params],
+        )
+        for month, status, n in cursor.fetchall():
+            by_month[month].append((status, int(n)))
+    return by_kind, by_month
+
+
+def _of(by_kind: dict, kind: str, key=str) -> dict:
+    """The counts of one kind, keyed as the log's own grouping keys them (an id, or None for
+    not recorded)."""
+    out: dict = {}
+    for (k, value), statuses in by_kind.items():
+        if k == kind:
+            out[key(value) if value != "" else None] = statuses
+    return out
+
+
+def figures(
+    read: tuple[dict, dict], *, today: dt.date, queryset, count_limit: int | None = None
+) -> dict:
+    """The dashboard's figures as ``stats.figures`` gives them, from ``counts``; ``queryset``
+    (the period's challenges) still lists the oldest open challenges and overdue actions, which
+    read the log's indexes."""
+    by_kind, by_month = read
+    statuses: dict = defaultdict(int)
+    days = []
+    for month, rows in by_month.items():
+        for status, n in rows:
+            statuses[status] += n
+        day = f"{month // 100:04d}-{month % 100:02d}-01" if month else None
+        days += [(day, status, n) for status, n in rows]
+    took = {
+        int(value): sum(n for _s, n in rows)
+        for (kind, value), rows in by_kind.items()
+        if kind == "took"
+    }
+    return stats.assemble(
+        statuses=dict(statuses),
+        days=days,
+        agencies=_of(by_kind, "agency", int),
+        everyone=by_kind.get(("everyone", ""), []),
+        forums=_of(by_kind, "forum", int),
+        raisers=_of(by_kind, "raiser", int),
+        risks=_of(by_kind, "risk"),
+        took=took,
+        queryset=queryset,
+        today=today,
+        undated_open=sum(n for status, n in by_month.get(0, []) if status == stats.OPEN),
+        internal=True,
+        count_limit=count_limit,
+    )
+
+
+def theme_counts(read: tuple[dict, dict]) -> list:
+    return stats.theme_rows(_of(read[0], "theme"))
