@@ -60,6 +60,9 @@ def concern_name(terms: list[str]) -> str:
 # Themes
 
 
+THEME_ROWS = 1000  # 4,000 parameters a statement: well within SQLite's limit
+
+
 def suggest_themes(challenges: Iterable[Challenge], also: dict[int, str] | None = None) -> int:
     """Suggest themes for challenges whose themes staff have not set; returns how many
     themes were suggested. Earlier suggestions are replaced. ``also`` gives more text to read
@@ -88,14 +91,18 @@ def _suggest_slice(challenges: list[Challenge], also: dict[int, str]) -> int:
             rows.append((challenge.pk, slug, True, matched.get_db_prep_save(words, connection)))
     with transaction.atomic():
         ChallengeTheme.objects.filter(challenge_id__in=[c.pk for c in open_to]).delete()
-        # One statement run for every row: an import suggests tens of thousands, and building
-        # model instances for them cost more than finding them.
+        # A thousand rows a statement, without model instances: an import suggests tens of
+        # thousands, and building instances cost more than finding them; on PostgreSQL the
+        # counts the database keeps are moved once per statement.
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {ChallengeTheme._meta.db_table} "
-                "(challenge_id, theme, suggested, matched) VALUES (%s, %s, %s, %s)",
-                rows,
-            )
+            for start in range(0, len(rows), THEME_ROWS):
+                chunk = rows[start : start + THEME_ROWS]
+                cursor.execute(
+                    f"INSERT INTO {ChallengeTheme._meta.db_table} "
+                    "(challenge_id, theme, suggested, matched) VALUES "
+                    + ", ".join(["(%s, %s, %s, %s)"] * len(chunk)),
+                    [value for row in chunk for value in row],
+                )
     return len(rows)
 
 
