@@ -96,10 +96,43 @@ def test_search_follows_every_write(seeded):
     challenge.text = "Quarry lagoon safety"
     challenge.save()
     assert _refs("quarry lagoon") == ["148"]
+    update = ProgressUpdate.objects.get(challenge=challenge, text__startswith="Firewatch")
+    update.text = "Marsh survey checked"
+    update.save()
+    assert _refs("firewatch") == []
+    assert _refs("marsh survey") == ["148"]
+    # Moved to another challenge: found there and no longer here.
+    other = Challenge.objects.get(reference="147")
+    ProgressUpdate.objects.filter(pk=update.pk).update(challenge=other)
+    assert _refs("marsh survey") == ["147"]
+    Challenge.objects.filter(reference__in=["146", "145"]).update(action="Heronry count agreed")
+    assert _refs("heronry") == ["146", "145"]
     ProgressUpdate.objects.filter(challenge=challenge).delete()
     assert _refs("firewatch") == []
     challenge.delete()
     assert _refs("quarry lagoon") == []
+
+
+def test_search_follows_bulk_writes(seeded):
+    """As an import writes: many challenges in one statement, then their progress in another."""
+    partnership = Partnership.objects.get(slug="southampton")
+    made = Challenge.objects.bulk_create(
+        [
+            Challenge(partnership=partnership, reference=f"B{n}", text=f"Kestrel nest {n}")
+            for n in range(3)
+        ]
+    )
+    ProgressUpdate.objects.bulk_create(
+        [ProgressUpdate(challenge=c, text="Osprey platform built", position=1) for c in made[:2]]
+    )
+
+    def found(q):
+        return sorted(search(Challenge.objects.all(), q).values_list("reference", flat=True))
+
+    assert found("kestrel") == ["B0", "B1", "B2"]
+    assert found("osprey platform") == ["B0", "B1"]
+    Challenge.objects.filter(pk__in=[c.pk for c in made]).delete()
+    assert found("kestrel") == []
 
 
 @pytest.mark.parametrize("q", ['"', "AND OR NOT", "*", "a:b", "(", "NEAR(x y)", "' OR 1=1 --"])
