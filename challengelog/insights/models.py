@@ -93,7 +93,8 @@ class Tally(models.Model):
     one value of one kind: all of them, a forum, a raiser, a risk, an agency, a theme, addressed
     to every partner, or (assured ones) a number of days from raised to assured. Kept by the
     database's own triggers on every write to the challenges, their agencies and their themes
-    (``insights.tally``), so the dashboard adds these up instead of counting the log."""
+    (``insights.tally``), so the dashboard adds these up instead of counting the log. A count
+    is its merged row plus, on PostgreSQL, the deltas written since it was last merged."""
 
     # Not a foreign key: a partnership's challenges are deleted after its rows here would be,
     # and each deletion counts down a row of the partnership being deleted.
@@ -103,19 +104,25 @@ class Tally(models.Model):
     kind = models.CharField(max_length=10)
     value = models.CharField(max_length=60, blank=True)
     n = models.IntegerField(default=0)
+    merged = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["partnership_id", "kind", "month", "status", "value"], name="one_tally"
+                fields=["partnership_id", "kind", "month", "status", "value"],
+                condition=models.Q(merged=True),
+                name="one_merged_tally",
             )
         ]
-        # The dashboard's read, in its grouping's order, from the index alone.
         indexes = [
+            # The dashboard's read, in its grouping's order, from the index alone.
             models.Index(
                 fields=["partnership_id", "kind", "value", "status", "month", "n"],
                 name="tally_read",
-            )
+            ),
+            models.Index(
+                fields=["partnership_id"], condition=models.Q(merged=False), name="tally_deltas"
+            ),
         ]
 
     def __str__(self) -> str:

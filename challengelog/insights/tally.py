@@ -5,11 +5,16 @@ million challenges on the first look after a change.
 challenges there are in all and per forum, raiser, risk, agency, theme, "to all partners" and
 (assured ones) days from raised to assured. Triggers on the challenges, their agency links and
 their themes keep it in step with every write, whatever makes it: the forms, the API, an
-import, a queryset update, raw SQL, a retention deletion, a restore of rows. SQLite runs a row
-trigger per change; PostgreSQL runs one statement trigger per statement, over its transition
-tables, and takes an advisory lock per partnership first (two writes that would count the same
-rows up and down wait for each other rather than deadlock). A write that changes nothing counted
-(progress, a note, the escalation stage) touches no tally.
+import, a queryset update, raw SQL, a retention deletion, a restore of rows. A write that
+changes nothing counted (progress, a note, the escalation stage) writes nothing here.
+
+SQLite runs a row trigger per change, adding to the one row of each count (one writer at a
+time: nothing waits). PostgreSQL runs one trigger per statement, over its transition tables,
+and only inserts: each statement adds rows of +n and -n ("deltas") beside the merged counts,
+so two writers never wait for the same row of counts (adding to shared rows made an import
+and an edit of the same partnership wait for each other, and could deadlock them). Reads add
+up both; ``compact`` folds a partnership's deltas into its merged rows once they pass
+``COMPACT_AT``, at the next read.
 
 A period of whole months (the whole log, a reporting year) is read from here; a period that
 starts or ends inside a month, and an agency lead's own challenges, are counted from the log.
@@ -19,6 +24,7 @@ a test database is emptied by deleting rows (the counts would be taken below zer
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 
@@ -37,18 +43,30 @@ COUNTED = (
     "to_all_partners",
     "date_resolved",
 )
-LOCK_CLASS = 7411  # PostgreSQL advisory locks: (this, partnership id)
+LOCK_CLASS = 7411  # PostgreSQL advisory locks: (this, partnership id) while compacting
+COMPACT_AT = 1_000  # deltas of a partnership folded in at the next read
 LINKS = {
     "agency": ("register_challenge_agencies", "CAST(l.agency_id AS TEXT)"),
     "theme": ("insights_challengetheme", "l.theme"),
 }
-_UPSERT = (
-    "INSERT INTO insights_tally (partnership_id, month, status, kind, value, n) "
-    "SELECT p, m, s, k, v, sum(d) FROM ({rows}) x WHERE true "
-    "GROUP BY p, m, s, k, v HAVING sum(d) <> 0 "
-    "ON CONFLICT (partnership_id, kind, month, status, value) "
+_INSERT = (
+    "INSERT INTO insights_tally (partnership_id, month, status, kind, value, n, merged) "
+    "SELECT p, m, s, k, v, sum(d), {merged} FROM ({rows}) x WHERE true "
+    "GROUP BY p, m, s, k, v HAVING sum(d) <> 0"
+)
+# The merged rows are one per count (a unique index on them alone).
+_ADD = (
+    " ON CONFLICT (partnership_id, kind, month, status, value) WHERE merged "
     "DO UPDATE SET n = insights_tally.n + excluded.n"
 )
+
+
+def _upsert(rows: str) -> str:  # SQLite: into the merged rows
+    return _INSERT.format(rows=rows, merged="TRUE") + _ADD
+
+
+def _deltas(rows: str) -> str:  # PostgreSQL: beside them
+    return _INSERT.format(rows=rows, merged="FALSE")
 
 
 def _month(vendor: str, c: str) -> str:
@@ -142,7 +160,9 @@ def _changed(old: str, new: str) -> str:
 
 
 def _sqlite_triggers() -> list[str]:
-    upsert = _UPSERT.format
+    def upsert(rows):
+        return _upsert(rows)
+
     out = [
         "CREATE TRIGGER tally_challenge_insert AFTER INSERT ON register_challenge BEGIN "
         + upsert(rows=contributions("sqlite", "NEW", 1))
@@ -178,11 +198,11 @@ def _sqlite_triggers() -> list[str]:
     return out
 
 
-def _pg_function(name: str, lock: str, rows: str) -> str:
+def _pg_function(name: str, rows: str) -> str:
     return (
         f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"PERFORM pg_advisory_xact_lock({LOCK_CLASS}, CAST(q.p AS integer)) "
-        f"FROM ({lock}) q ORDER BY q.p; " + _UPSERT.format(rows=rows) + "; RETURN NULL; END $$"
+        + _deltas(rows)
+        + "; RETURN NULL; END $$"
     )
 
 
@@ -207,20 +227,10 @@ def _postgresql_triggers() -> list[str]:
     )
     changed_to = changed.replace("SELECT o.*", "SELECT n.*")
     out = [
-        _pg_function(
-            "tally_challenge_insert",
-            "SELECT DISTINCT partnership_id AS p FROM new_rows",
-            contributions(pg, "c", 1, "new_rows"),
-        ),
-        _pg_function(
-            "tally_challenge_delete",
-            "SELECT DISTINCT partnership_id AS p FROM old_rows",
-            contributions(pg, "c", -1, "old_rows"),
-        ),
+        _pg_function("tally_challenge_insert", contributions(pg, "c", 1, "new_rows")),
+        _pg_function("tally_challenge_delete", contributions(pg, "c", -1, "old_rows")),
         _pg_function(
             "tally_challenge_update",
-            f"SELECT partnership_id AS p FROM {changed} a UNION "
-            f"SELECT partnership_id FROM {changed_to} b",
             contributions(pg, "c", -1, changed)
             + " UNION ALL "
             + contributions(pg, "c", 1, changed_to),
@@ -229,24 +239,11 @@ def _postgresql_triggers() -> list[str]:
     for event in ("INSERT", "DELETE", "UPDATE"):
         out.append(_pg_trigger(f"tally_challenge_{event.lower()}", "register_challenge", event))
     for kind, (table, _value) in LINKS.items():
-        lock = (
-            "SELECT DISTINCT c.partnership_id AS p FROM {rows} l, register_challenge c "
-            "WHERE c.id = l.challenge_id"
-        )
         out += [
-            _pg_function(
-                f"tally_{kind}_insert",
-                lock.format(rows="new_rows"),
-                _linked(pg, kind, 1, "l", "new_rows"),
-            ),
-            _pg_function(
-                f"tally_{kind}_delete",
-                lock.format(rows="old_rows"),
-                _linked(pg, kind, -1, "l", "old_rows"),
-            ),
+            _pg_function(f"tally_{kind}_insert", _linked(pg, kind, 1, "l", "new_rows")),
+            _pg_function(f"tally_{kind}_delete", _linked(pg, kind, -1, "l", "old_rows")),
             _pg_function(
                 f"tally_{kind}_update",
-                lock.format(rows="old_rows") + " UNION " + lock.format(rows="new_rows"),
                 _linked(pg, kind, -1, "l", "old_rows")
                 + " UNION ALL "
                 + _linked(pg, kind, 1, "l", "new_rows"),
@@ -287,22 +284,64 @@ def install(cursor, vendor: str) -> None:
 
 
 def recount(partnership_id: int | None = None) -> None:
-    """Every tally row made again from the log (of one partnership, or of all)."""
+    """Every tally row made again from the log (of one partnership, or of all). On PostgreSQL
+    in one statement, so the rows removed and the log counted are seen at the same moment: a
+    writer's deltas are either removed and its rows counted, or neither."""
     vendor = connection.vendor
+    if partnership_id is None:
+        where, source = "", "register_challenge"
+    else:
+        pk = int(partnership_id)
+        where = f" WHERE partnership_id = {pk}"
+        source = f"(SELECT * FROM register_challenge WHERE partnership_id = {pk})"
+    rows = contributions(vendor, "c", 1, source)
     with transaction.atomic(), connection.cursor() as cursor:
-        if partnership_id is None:
-            cursor.execute("DELETE FROM insights_tally")
-            source = "register_challenge"
-        else:
-            pk = int(partnership_id)
-            cursor.execute(f"DELETE FROM insights_tally WHERE partnership_id = {pk}")
-            source = f"(SELECT * FROM register_challenge WHERE partnership_id = {pk})"
         if vendor == "postgresql":
-            cursor.execute(
-                f"SELECT pg_advisory_xact_lock({LOCK_CLASS}, CAST(id AS integer)) "
-                "FROM register_partnership ORDER BY id"
-            )
-        cursor.execute(_UPSERT.format(rows=contributions(vendor, "c", 1, source)))
+            # Written as deltas (the merged rows being removed by the same statement still
+            # hold their unique keys within it), then folded in.
+            counted = _INSERT.format(rows=rows, merged="FALSE")
+            cursor.execute(f"WITH gone AS (DELETE FROM insights_tally{where}) {counted}")
+        else:
+            cursor.execute(f"DELETE FROM insights_tally{where}")
+            cursor.execute(_INSERT.format(rows=rows, merged="TRUE"))
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT partnership_id FROM insights_tally{where}")
+            for (pk,) in cursor.fetchall():
+                compact(pk)
+
+
+def deltas(partnership_id: int) -> int:
+    """How many rows of deltas the partnership has, up to COMPACT_AT."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT count(*) FROM (SELECT 1 FROM "insights_tally" '
+            "WHERE partnership_id = %s AND NOT merged LIMIT %s) x",
+            [partnership_id, COMPACT_AT],
+        )
+        return cursor.fetchone()[0]
+
+
+def compact(partnership_id: int) -> None:
+    """The partnership's deltas folded into its merged rows, in one statement. Skipped while
+    another request compacts the same partnership; writers are never waited for (their
+    deltas not yet committed are not seen, and stay)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite's triggers add to the merged rows themselves
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_CLASS, int(partnership_id)]
+        )
+        if not cursor.fetchone()[0]:
+            return
+        cursor.execute(
+            "WITH gone AS (DELETE FROM insights_tally WHERE partnership_id = %s AND NOT merged "
+            "RETURNING month, status, kind, value, n) "
+            "INSERT INTO insights_tally (partnership_id, month, status, kind, value, n, merged) "
+            "SELECT %s, month, status, kind, value, sum(n), TRUE FROM gone "
+            "GROUP BY month, status, kind, value" + _ADD,
+            [partnership_id, partnership_id],
+        )
 
 
 def consistent() -> bool:
@@ -311,13 +350,14 @@ def consistent() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM register_challenge")
         challenges = cursor.fetchone()[0]
+        cursor.execute("SELECT coalesce(sum(n), 0) FROM insights_tally WHERE kind = 'all'")
+        counted = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT coalesce(sum(n), 0), coalesce(min(n), 0) FROM insights_tally WHERE kind = 'all'"
+            "SELECT count(*) FROM (SELECT 1 FROM insights_tally "
+            "GROUP BY partnership_id, kind, month, status, value HAVING sum(n) < 0) x"
         )
-        counted, lowest = cursor.fetchone()
-        cursor.execute("SELECT count(*) FROM insights_tally WHERE n < 0")
         negative = cursor.fetchone()[0]
-    return counted == challenges and lowest >= 0 and not negative
+    return counted == challenges and not negative
 
 
 def migrated(sender, using="default", **kwargs) -> None:
@@ -342,7 +382,7 @@ def covers(date_from: dt.date | None, date_to: dt.date | None) -> bool:
     """Whether the period is made of whole months: the tally counts it exactly."""
     if date_from and date_from.day != 1:
         return False
-    return not (date_to and (date_to + dt.timedelta(days=1)).day != 1)
+    return not (date_to and date_to.day != calendar.monthrange(date_to.year, date_to.month)[1])
 
 
 def _months(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, list]:
@@ -357,6 +397,8 @@ def _months(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, li
 def counts(partnership_id: int, date_from=None, date_to=None) -> tuple[dict, dict]:
     """Two reads: ``{(kind, value): [(status, n)]}`` over the period, and, for the years,
     ``{month: [(status, n)]}``."""
+    if deltas(partnership_id) >= COMPACT_AT:
+        compact(partnership_id)
     months, params = _months(date_from, date_to)
     by_kind: dict = defaultdict(list)
     by_month: dict = defaultdict(list)
