@@ -361,18 +361,36 @@ def consistent() -> bool:
 
 
 def migrated(sender, using="default", **kwargs) -> None:
-    """``post_migrate`` (a test database emptied row by row sends it too): counted again when
-    the tally no longer adds up to the log."""
+    """``post_migrate`` (a test database emptied row by row sends it too): the triggers made
+    again if a migration dropped one (SQLite remakes a table to alter a column, without its
+    triggers), and the tally counted again when it no longer adds up to the log."""
     from django.db import connections
 
-    if using != "default" or not _installed(connections[using]):
+    conn = connections[using]
+    if using != "default" or not _installed(conn):
         return
-    if not consistent():
+    if missing(conn):
+        with conn.cursor() as cursor:
+            install(cursor, conn.vendor)
+        recount()
+    elif not consistent():
         recount()
 
 
+def missing(conn) -> list[str]:
+    """The tally's triggers the database does not have."""
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {name for (name,) in cursor.fetchall()}
+    return [name for name in TRIGGERS if name not in present]
+
+
 def _installed(conn) -> bool:
-    return "insights_tally" in conn.introspection.table_names()
+    tables = conn.introspection.table_names()
+    return "insights_tally" in tables and "register_challenge" in tables
 
 
 # Reading ---------------------------------------------------------------------------------

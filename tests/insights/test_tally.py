@@ -388,3 +388,19 @@ def test_writers_in_the_same_partnership_never_wait_for_the_counts(seed_path):
         editing.close()
     assert tally.consistent()
     _check()
+
+
+def test_a_trigger_dropped_by_a_migration_is_made_again(seeded):
+    """SQLite remakes a table to alter one of its columns, and its triggers go with it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER tally_challenge_update ON register_challenge")
+        else:
+            cursor.execute("DROP TRIGGER tally_challenge_update")
+    assert tally.missing(connection) == ["tally_challenge_update"]
+    Challenge.objects.filter(reference="1").update(status="withdrawn")  # not counted
+    tally.migrated(sender=None)
+    assert tally.missing(connection) == []
+    _check()
+    Challenge.objects.filter(reference="2").update(status="withdrawn")
+    _check()
