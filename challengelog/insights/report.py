@@ -201,15 +201,19 @@ def build(
     challenges = stats.in_period(visible, period.date_from, period.date_to)
     # The dashboard counts overdue actions up to a limit, as the log counts its matches.
     limit = COUNT_LIMIT if listing == "none" else None
+    whole = period.date_from is None and period.date_to is None
     if restricted or not tally.covers(period.date_from, period.date_to):
-        figures = stats.figures(challenges, today=today, internal=True, count_limit=limit)
+        figures = stats.figures(
+            challenges, today=today, internal=True, count_limit=limit, whole=whole
+        )
         themes = stats.theme_counts(challenges)
     else:  # the whole log or whole months: the counts the database keeps
         read = tally.counts(partnership.pk, period.date_from, period.date_to)
-        figures = tally.figures(read, today=today, queryset=challenges, count_limit=limit)
+        figures = tally.figures(
+            read, today=today, queryset=challenges, count_limit=limit, whole=whole
+        )
         themes = tally.theme_counts(read)
     run = current_recurring(partnership)
-    whole = period.date_from is None and period.date_to is None
     period_ids = None if whole else challenges.order_by().values("pk")
     recurring = _recurring(partnership, period_ids, visible if restricted else None)
 

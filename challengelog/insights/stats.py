@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, Exists, Func, IntegerField, OuterRef, QuerySet
+from django.db.models import CharField, Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 
 from challengelog.register.filters import ALL_PARTNERS
@@ -54,10 +54,12 @@ def reporting_year_label(start: int) -> str:
 
 
 def in_period(queryset: QuerySet, date_from: dt.date | None, date_to: dt.date | None):
+    """The challenges raised in the period; the same range on the sort date (the date raised,
+    where there is one) lets the log's indexes read only the period's rows."""
     if date_from:
-        queryset = queryset.filter(date_raised__gte=date_from)
+        queryset = queryset.filter(date_raised__gte=date_from, sort_date__gte=date_from)
     if date_to:
-        queryset = queryset.filter(date_raised__lte=date_to)
+        queryset = queryset.filter(date_raised__lte=date_to, sort_date__lte=date_to)
     return queryset
 
 
@@ -279,17 +281,24 @@ def oldest_open(
 
 
 def overdue_actions(
-    queryset: QuerySet, today: dt.date, limit: int = 10, count_limit: int | None = None
+    queryset: QuerySet,
+    today: dt.date,
+    limit: int = 10,
+    count_limit: int | None = None,
+    walk: bool = True,
 ) -> dict:
-    """The overdue actions of the open challenges of ``queryset``, longest overdue first. Read
-    in due order from the index of actions not done, each checked against its challenge: the
-    first ones are found without reading every open challenge's actions. With
-    ``count_limit``, counted up to one more than that (``more`` says there are more)."""
-    actions = Action.objects.filter(
-        Exists(queryset.filter(status=OPEN, pk=OuterRef("challenge_id")).order_by()),
-        completed_on__isnull=True,
-        due__lt=today,
-    ).order_by()
+    """The overdue actions of the open challenges of ``queryset``, longest overdue first. With
+    ``walk`` (the whole log), read in due order from the index of actions not done, each
+    checked against its challenge: the first ones are found without reading every open
+    challenge's actions. A period's are read from its open challenges instead: walking, the
+    actions of every earlier year come first. With ``count_limit``, counted up to one more
+    than that (``more`` says there are more)."""
+    open_ = queryset.filter(status=OPEN).order_by()
+    if walk:
+        challenge = Exists(open_.filter(pk=OuterRef("challenge_id")))
+    else:  # a period: its open challenges first (earlier ones' actions fall due first)
+        challenge = Q(challenge__in=open_.values("pk"))
+    actions = Action.objects.filter(challenge, completed_on__isnull=True, due__lt=today).order_by()
     listed = actions.select_related("challenge", "agency").order_by("due", "id")[:limit]
     if count_limit is None:
         count, more = actions.count(), False
@@ -313,7 +322,12 @@ def overdue_actions(
 
 
 def figures(
-    queryset: QuerySet, *, today: dt.date, internal: bool, count_limit: int | None = None
+    queryset: QuerySet,
+    *,
+    today: dt.date,
+    internal: bool,
+    count_limit: int | None = None,
+    whole: bool = True,
 ) -> dict:
     """Every figure of the dashboard over ``queryset``, counted from the log; overdue actions
     only for the internal log (the published copy has no actions with dates). ``tally``
@@ -345,6 +359,7 @@ def figures(
         undated_open=None,
         internal=internal,
         count_limit=count_limit,
+        whole=whole,
     )
 
 
@@ -363,6 +378,7 @@ def assemble(
     undated_open: int | None,
     internal: bool,
     count_limit: int | None = None,
+    whole: bool = True,
 ) -> dict:
     """The figures from their counts (each ``{key: [(status, n)]}``), however counted."""
     total = sum(statuses.values())
@@ -385,7 +401,9 @@ def assemble(
         "oldest_open": oldest_open(queryset, today, undated=undated_open),
     }
     if internal:
-        out["overdue_actions"] = overdue_actions(queryset, today, count_limit=count_limit)
+        out["overdue_actions"] = overdue_actions(
+            queryset, today, count_limit=count_limit, walk=whole
+        )
     return out
 
 

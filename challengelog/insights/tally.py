@@ -451,7 +451,12 @@ def _of(by_kind: dict, kind: str, key=str) -> dict:
 
 
 def figures(
-    read: tuple[dict, dict], *, today: dt.date, queryset, count_limit: int | None = None
+    read: tuple[dict, dict],
+    *,
+    today: dt.date,
+    queryset,
+    count_limit: int | None = None,
+    whole: bool = True,
 ) -> dict:
     """The dashboard's figures as ``stats.figures`` gives them, from ``counts``; ``queryset``
     (the period's challenges) still lists the oldest open challenges and overdue actions, which
@@ -483,6 +488,7 @@ def figures(
         undated_open=sum(n for status, n in by_month.get(0, []) if status == stats.OPEN),
         internal=True,
         count_limit=count_limit,
+        whole=whole,
     )
 
 
