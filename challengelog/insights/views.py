@@ -21,7 +21,6 @@ from challengelog.register.models import Partnership, dated
 from challengelog.register.views import _public_context, public_page
 
 RELABEL = ("by_agency", "by_forum", "by_raiser")
-DASHBOARD_GROUPS = 15  # the largest recurring concerns on the dashboard; the pack has them all
 
 
 def _link(base: str, filters: dict, **extra) -> str:
@@ -104,7 +103,7 @@ def _period_context(
         "internal": internal,
         "challenge_url_name": "staff-challenge" if internal else "challenge",
         "recurring_shown": shown,
-        "recurring_more": len(groups) - len(shown),
+        "recurring_more": data.get("recurring_count", len(groups)) - len(shown),
     }
 
 
@@ -179,7 +178,7 @@ def dashboard(request, partnership):
         data,
         log_url=reverse("staff-log", args=[partnership.slug]),
         internal=True,
-        recurring_limit=DASHBOARD_GROUPS,
+        recurring_limit=report.DASHBOARD_GROUPS,
     )
     context.update(partnership=partnership, form=form, query=request.GET.urlencode())
     context["lead_only"] = lead

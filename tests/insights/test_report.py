@@ -162,3 +162,23 @@ def test_the_pack_of_an_empty_period(seeded):
     assert to_docx(data)[:2] == b"PK"
     text = pdf_text(to_pdf(pack_context(partnership, data, log_url="/x/")))
     assert "No challenges were raised in the period" in text
+
+
+def test_the_dashboard_reads_only_the_largest_recurring_concerns(seeded, monkeypatch):
+    """The same largest groups in the same order as the pack's, and the count of all of them;
+    a period or a reader's view still reads them all."""
+    partnership = Partnership.objects.get(slug="southampton")
+    whole = report.Period(None, None)
+    pack = report.build(partnership, whole)
+    assert len(pack["recurring"]) > 3
+    monkeypatch.setattr(report, "DASHBOARD_GROUPS", 3)
+    dashboard = report.build(partnership, whole, listing="none")
+    assert dashboard["recurring"] == pack["recurring"][:3]
+    assert dashboard["recurring_count"] == pack["recurring_count"] == len(pack["recurring"])
+    year = report.build(partnership, report.Period(dt.date(2015, 4, 1), dt.date(2016, 3, 31)))
+    assert (
+        report.build(
+            partnership, report.Period(dt.date(2015, 4, 1), dt.date(2016, 3, 31)), listing="none"
+        )["recurring"]
+        == year["recurring"]
+    )
