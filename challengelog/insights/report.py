@@ -119,6 +119,19 @@ def _recurring(
     return (out[:limit], total) if total is not None else (out, len(out))
 
 
+def _examples(challenges: QuerySet) -> list[Challenge]:
+    """The latest assured challenges, those with an outcome recorded first."""
+    examples = (
+        challenges.filter(status="assured")
+        .order_by("-sort_date", "-reference_number")
+        .prefetch_related(Prefetch("updates", queryset=ProgressUpdate.objects.order_by("position")))
+    )
+    with_outcome = list(examples.exclude(outcome="")[:EXAMPLES])
+    if len(with_outcome) < EXAMPLES:
+        with_outcome += list(examples.filter(outcome="")[: EXAMPLES - len(with_outcome)])
+    return with_outcome
+
+
 def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
@@ -213,8 +226,9 @@ def build(
     restricted = challenges is not None
     visible = challenges if restricted else partnership.challenges.all()
     challenges = stats.in_period(visible, period.date_from, period.date_to)
+    dashboard = listing == "none"
     # The dashboard counts overdue actions up to a limit, as the log counts its matches.
-    limit = COUNT_LIMIT if listing == "none" else None
+    limit = COUNT_LIMIT if dashboard else None
     whole = period.date_from is None and period.date_to is None
     if restricted or not tally.covers(period.date_from, period.date_to):
         figures = stats.figures(
@@ -233,20 +247,12 @@ def build(
         partnership,
         period_ids,
         visible if restricted else None,
-        limit=DASHBOARD_GROUPS if listing == "none" else None,
+        limit=DASHBOARD_GROUPS if dashboard else None,
     )
 
-    examples = (
-        challenges.filter(status="assured")
-        .order_by("-sort_date", "-reference_number")
-        .prefetch_related(Prefetch("updates", queryset=ProgressUpdate.objects.order_by("position")))
-    )
     # The dashboard shows no examples: a log with no outcomes recorded (an imported one) is
     # read to its end looking for them.
-    with_outcome = [] if listing == "none" else list(examples.exclude(outcome="")[:EXAMPLES])
-    if listing != "none" and len(with_outcome) < EXAMPLES:
-        more = examples.filter(outcome="")[: EXAMPLES - len(with_outcome)]
-        with_outcome += list(more)
+    with_outcome = [] if dashboard else _examples(challenges)
     raised = challenges.order_by("sort_date", "reference_number", "pk")
 
     return {

@@ -160,19 +160,16 @@ def _changed(old: str, new: str) -> str:
 
 
 def _sqlite_triggers() -> list[str]:
-    def upsert(rows):
-        return _upsert(rows)
-
     out = [
         "CREATE TRIGGER tally_challenge_insert AFTER INSERT ON register_challenge BEGIN "
-        + upsert(rows=contributions("sqlite", "NEW", 1))
+        + _upsert(rows=contributions("sqlite", "NEW", 1))
         + "; END",
         "CREATE TRIGGER tally_challenge_delete AFTER DELETE ON register_challenge BEGIN "
-        + upsert(rows=contributions("sqlite", "OLD", -1))
+        + _upsert(rows=contributions("sqlite", "OLD", -1))
         + "; END",
         f"CREATE TRIGGER tally_challenge_update AFTER UPDATE OF {', '.join(COUNTED)} "
         f"ON register_challenge WHEN {_changed('OLD', 'NEW')} BEGIN "
-        + upsert(
+        + _upsert(
             rows=contributions("sqlite", "OLD", -1)
             + " UNION ALL "
             + contributions("sqlite", "NEW", 1)
@@ -182,13 +179,13 @@ def _sqlite_triggers() -> list[str]:
     for kind, (table, _value) in LINKS.items():
         out += [
             f"CREATE TRIGGER tally_{kind}_insert AFTER INSERT ON {table} BEGIN "
-            + upsert(rows=_linked("sqlite", kind, 1, "NEW", None))
+            + _upsert(rows=_linked("sqlite", kind, 1, "NEW", None))
             + "; END",
             f"CREATE TRIGGER tally_{kind}_delete AFTER DELETE ON {table} BEGIN "
-            + upsert(rows=_linked("sqlite", kind, -1, "OLD", None))
+            + _upsert(rows=_linked("sqlite", kind, -1, "OLD", None))
             + "; END",
             f"CREATE TRIGGER tally_{kind}_update AFTER UPDATE ON {table} BEGIN "
-            + upsert(
+            + _upsert(
                 rows=_linked("sqlite", kind, -1, "OLD", None)
                 + " UNION ALL "
                 + _linked("sqlite", kind, 1, "NEW", None)

@@ -3,6 +3,7 @@ counting the log again gives, the dashboard's figures read from them are the fig
 from the log, and the dashboard reads them for whole months only."""
 
 import datetime as dt
+import os
 
 import pytest
 from django.db import connection
@@ -332,6 +333,10 @@ def test_deltas_are_folded_in_at_the_read_that_finds_enough(seeded, monkeypatch)
     assert tally.figures(read, today=TODAY, queryset=partnership.challenges.all())["open"] == 0
 
 
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="one writer at a time on SQLite: nothing to wait for (runs in the PostgreSQL pass)",
+)
 @pytest.mark.django_db(transaction=True)
 def test_writers_in_the_same_partnership_never_wait_for_the_counts(seed_path):
     """An import-like transaction changes challenge a, then b; meanwhile an edit locks b and
@@ -344,8 +349,6 @@ def test_writers_in_the_same_partnership_never_wait_for_the_counts(seed_path):
 
     from challengelog.importing.services import import_file
 
-    if connection.vendor != "postgresql":
-        pytest.skip("one writer at a time on SQLite: nothing to wait for")
     assert import_file(path=seed_path, partnership="southampton", partnership_name="S").ok
     a, b = Challenge.objects.filter(partnership__slug="southampton").order_by("pk")[:2]
     settings = connection.settings_dict
