@@ -1,11 +1,51 @@
-"""Shared fixtures: the seed log and an installation holding it."""
+"""Shared fixtures: the seed log and an installation holding it; and `--today`, which moves
+the clock of the whole run to another day, so a test that depends on the real date shows it."""
 
+import datetime as dt
 from importlib.resources import files
 from pathlib import Path
 
 import pytest
 
 SEED_NAME = "southampton-lscb-challenge-log-2013-2017.txt"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        default=None,
+        help="run the whole suite as if today were this day (the clock starts there at 09:00 "
+        "London time and ticks on); tests that travel in time still travel from it",
+    )
+
+
+def _today(value: str) -> dt.datetime:
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"--today {value!r}: give a day as YYYY-MM-DD") from None
+    return dt.datetime(day.year, day.month, day.day, 9, tzinfo=dt.UTC)
+
+
+def pytest_configure(config):
+    value = config.getoption("--today")
+    if value:
+        import time_machine
+
+        config._travel = time_machine.travel(_today(value), tick=True)
+        config._travel.start()
+
+
+def pytest_unconfigure(config):
+    travel = getattr(config, "_travel", None)
+    if travel is not None:
+        travel.stop()
+
+
+def pytest_report_header(config):
+    value = config.getoption("--today")
+    return f"today is taken to be {value}" if value else None
 
 
 @pytest.fixture(autouse=True)

@@ -51,15 +51,15 @@ def test_the_marking_is_on_every_internal_page_and_download(
             assert _headers(word.content) == [marked], name
             assert Document(io.BytesIO(word.content)).core_properties.category == marked
             assert marked in pdf_text(chair.get(pdf).content), name
-    for fmt in ("csv", "json", "xlsx"):
-        export = chair.get(f"{S}/export.{fmt}")
-        assert (
-            'filename="OFFICIAL-TEST-MARK-southampton-internal-log-'
-            in export["Content-Disposition"]
-        )
-    book = openpyxl.load_workbook(io.BytesIO(chair.get(f"{S}/export.xlsx").content))
-    assert book.active.oddHeader.right.text == marked
-    assert book.properties.category == marked
+        for fmt in ("csv", "json", "xlsx"):
+            export = chair.get(f"{S}/export.{fmt}")
+            assert (
+                'filename="OFFICIAL-TEST-MARK-southampton-internal-log-'
+                in export["Content-Disposition"]
+            )
+        book = openpyxl.load_workbook(io.BytesIO(chair.get(f"{S}/export.xlsx").content))
+        assert book.active.oddHeader.right.text == marked
+        assert book.properties.category == marked
     # The public log carries none.
     assert marked not in as_user("anonymous").get("/southampton/log/").text
 
