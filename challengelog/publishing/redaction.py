@@ -1,13 +1,24 @@
-"""Finding people's names in challenge-log text, so the public copy shows roles, not people.
+"""Finding personal data in challenge-log text, so the public copy shows roles, not people.
 
-The detector holds no list of names. It works from the shape of the text and its context:
+What it finds, and the kind each detection carries:
 
-* titled names: a title (Mr, Mrs, Ms, Dr, Cllr, Prof, Sir, Dame, Rev ...) before capitalised words;
-* full names: two or three Title Case words in a row, none of them organisation, role, place,
-  topic or common vocabulary, and not the front of an organisation ("... Trust", "... Council");
-* initials: two or three capitals standing as a person ("KM to take", "(SM)" after a post,
-  "JC/HL", "agreed with TB");
-* possessives: one unknown capitalised word before 's and a lowercase word ("Sarah's team").
+* names with a title or rank ("titled"): Mr, Mrs, Dr (also "Dr.Lee"), Cllr, Prof, Rev ...; police
+  ranks, with a collar number or not ("DCI", "DS", "PC 1234", "Sgt", "Insp", "Supt", "Det Supt");
+  forms of address ("Nurse", "Sister", "Matron", "Judge", "HHJ", "Fr", "Imam", "Rabbi"). The title
+  is part of the detection: a title or rank is how a person is addressed, and alone it still
+  points at one person ("DCI [name removed]" would say which DCI);
+* full names ("full_name"): two or three Title Case words none of which is vocabulary, not the
+  front of an organisation ("... Trust"); a given name with a surname that is also a word
+  ("Sarah Young", "Amy Ward", "Will Hope"); "Surname, Given"; capitals ("SURNAME Given");
+* a given name alone ("first_name"), from the list of given names in ``data/``, in Title Case
+  or in lower case ("jane okafor"), unless the name is also a word or a place;
+* a name after a job ("after_role"): "Social Worker Okafor". Only the name is detected, since
+  the role is what the public copy should show;
+* initials standing as a person ("initials"): "KM to take", "passed to KM", "(SM)", "JC/HL",
+  "cc JT", "YT's report", "Apologies: PW, SJ";
+* possessives ("possessive"): one unknown capitalised word before 's ("Sarah's team");
+* e-mail addresses, UK phone numbers, postcodes, street addresses, dates of birth, ages next to a
+  person, NHS numbers (check digit) and National Insurance numbers (see ``personal``).
 
 Vocabulary is generic English plus the caller's ``known_terms`` (the partnership's agency, forum
 and raiser names and spellings): a whole known term is never a name, and its words are vocabulary.
@@ -19,18 +30,26 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
+
+from challengelog.publishing import personal
 
 NAME_REMOVED = "[name removed]"
 COUNCILLOR = "[councillor]"
+PROPOSALS = {**personal.PROPOSALS}
 
 
 @dataclass(frozen=True)
 class Detection:
-    text: str  # the name as it appears, e.g. "Cllr Holt", "TB"
+    text: str  # as it appears, e.g. "Cllr Holt", "TB", "07700 900123"
     start: int  # offsets in the input string
     end: int
-    kind: str  # "titled", "full_name", "initials", "possessive"
-    proposal: str  # what to put instead: "[name removed]" (or "[councillor]" for Cllr/Councillor)
+    # "titled", "full_name", "first_name", "after_role", "initials", "possessive", or a kind of
+    # personal.PROPOSALS: "email", "phone", "postcode", "address", "date_of_birth", "age",
+    # "nhs_number", "ni_number"
+    kind: str
+    # what to put instead: "[name removed]" ("[councillor]" for Cllr), "[email removed]" ...
+    proposal: str
 
 
 # --- character classes ------------------------------------------------------------------------
@@ -45,7 +64,8 @@ APOS = "['’]"
 # A Title Case word: "Okafor", "McAllister", "O'Neill", "Mary-Jane", "D’Souza", with an optional 's.
 _PART = f"{U}{L}+(?:{U}{L}+)?"
 NAME_WORD = re.compile(f"(?:[OD]{APOS})?{_PART}(?:-{_PART})*")
-_POSSESSIVE_SUFFIX = re.compile(f"(?:{APOS}s|s{APOS})$")
+CAPS_WORD = re.compile(f"(?:[OD]{APOS})?{U}{{2,}}(?:[-{APOS}]{U}{{2,}})*")
+_POSSESSIVE_SUFFIX = re.compile(f"(?:{APOS}s|(?<=s){APOS})$")
 
 # --- vocabulary (generic English; nothing about any one partnership) -------------------------
 
@@ -54,26 +74,33 @@ def _words(text: str) -> set[str]:
     return set(text.split())
 
 
+# Forms of address and ranks, lower case, with what the public copy shows instead.
 TITLES = {
-    "mr": NAME_REMOVED,
-    "mrs": NAME_REMOVED,
-    "ms": NAME_REMOVED,
-    "miss": NAME_REMOVED,
-    "mx": NAME_REMOVED,
-    "dr": NAME_REMOVED,
-    "prof": NAME_REMOVED,
-    "professor": NAME_REMOVED,
-    "sir": NAME_REMOVED,
-    "dame": NAME_REMOVED,
-    "lord": NAME_REMOVED,
-    "lady": NAME_REMOVED,
-    "baroness": NAME_REMOVED,
-    "rev": NAME_REMOVED,
-    "revd": NAME_REMOVED,
-    "reverend": NAME_REMOVED,
+    **dict.fromkeys(
+        _words(
+            """mr mrs ms miss mx dr prof professor sir dame lord lady baroness rev revd reverend
+            canon fr father imam rabbi pastor bishop sheikh sister matron nurse midwife judge hhj
+            sgt sergeant insp inspector supt superintendent constable"""
+        ),
+        NAME_REMOVED,
+    ),
     "cllr": COUNCILLOR,
     "councillor": COUNCILLOR,
 }
+# Ranks written in capitals: a person when a name follows ("DS Khan"), a service otherwise.
+RANK_ACRONYMS = frozenset(_words("PC WPC PCSO DC DS DI DCI DSU DCS ACC DCC HHJ DJ"))
+# Words that may stand before a title or rank: "Det Supt", "Acting Insp", "District Judge".
+RANK_MODIFIERS = (
+    "Acting|Temporary|Det\\.?|Detective|Chief|Ch\\.?|Deputy|Assistant|District|Police|"
+    "Woman|Her\\s+Honour|His\\s+Honour|Circuit|Senior|Staff"
+)
+# Titles whose name must not be a vocabulary word ("Nurse Specialist", "PC Training").
+STRICT_TITLES = frozenset(
+    _words(
+        """sister matron nurse midwife judge father bishop pastor canon sergeant inspector constable
+    superintendent"""
+    )
+)
 
 # Words that end an organisation's or document's name: "X Y Trust" is a body, not a person.
 ORG_HEADS = _words(
@@ -87,8 +114,11 @@ ORG_HEADS = _words(
     act acts law bill order orders regulations policy policies strategy strategies plan plans
     framework protocol procedure procedures guidance standards review reviews report reports audit
     audits inspection inspections inquiry enquiry meeting meetings conference conferences workshop
-    workshops hub house home homes road street lane avenue estate ward ministry bench alliance
-    collaborative consortium federation initiative scheme campaign fund
+    workshops hub hubs house home homes road street lane avenue estate ward wards ministry bench
+    alliance collaborative consortium federation initiative scheme campaign fund nursery nurseries
+    childcare army aid mission lodge hall station library chapel manor cottage farm institute
+    diocese parish club clubs bank wing suite line way close drive crescent gardens grove terrace
+    square
     """
 )
 
@@ -106,8 +136,17 @@ ROLES = _words(
     leader leaders partner partners agent staff colleague colleagues visitor visitors therapist
     psychologist psychiatrist gp gps clinician clinicians surgeon pharmacist pharmacists coroner
     magistrate magistrates judge solicitor barrister counsel tutor mentor volunteer volunteers
-    navigator caseworker supervisor supervisors owner deputy
+    navigator caseworker supervisor supervisors owner deputy scrutineer patron
     """
+)
+
+# Job words after which a lone unknown capitalised word is a person ("Social Worker Okafor").
+ROLE_BEFORE_NAME = frozenset(
+    _words(
+        """worker visitor manager headteacher teacher officer practitioner coordinator co-ordinator
+    advocate therapist psychologist paediatrician consultant caseworker keyworker navigator
+    mentor supervisor administrator director governor clinician senco dsl"""
+    )
 )
 
 PLACES = _words(
@@ -116,6 +155,11 @@ PLACES = _words(
     northern southern eastern western central greater upper lower inner outer new old royal
     saint st island isle isles port bay valley forest heath park cross town village county-wide
     england wales scotland ireland britain british english welsh scottish irish uk europe european
+    african caribbean asian arab arabic polish romanian somali kurdish turkish latin american
+    chinese vietnamese bengali bangladeshi pakistani indian punjabi urdu gujarati tamil
+    portuguese spanish italian french german greek eritrean afghan syrian iraqi iranian sudanese
+    nigerian ghanaian jamaican roma gypsy traveller travellers muslim hindu sikh jewish catholic
+    anglican methodist baptist orthodox lithuanian ukrainian russian
     """
 )
 
@@ -158,6 +202,20 @@ TOPICS = _words(
     church churches mosque mosques temple temples synagogue gurdwara sports sport leisure
     licensed licence licences operation operations
     exclusion exclusions attendance absence absences inclusion behaviour behavior
+    women men girls boys mothers' sibling siblings relative relatives kinship
+    mum mums dad dads nan nana gran granny grandma grandad grandmother grandfather aunt aunty
+    auntie uncle cousin liberty deprivation safeguards advice citizens advocacy
+    harm harmful hidden parental conflict holiday holidays activity activities relief crisis rape
+    traffic light free launch toolkit trauma informed sleep food poverty debt benefit benefits
+    employment unemployment knife knives gang gangs weapon weapons cyber digital media
+    radicalisation extremism hate suicide self self-harm eating disorder disorders autism dementia
+    falls pressure ulcer ulcers medication medicines discharge admission admissions bed beds
+    waiting capacity consent respite placement placements residential unregulated unregistered
+    supported accommodation tenancy eviction asylum refugee refugees migrant migrants labour
+    forced marriage honour female genital mutilation witchcraft spirit possession guardianship
+    guardian visits visiting return interview interviews runaway meals uniform taxi taxis driver
+    drivers hotel hotels shop shops event events festival camp football swimming gym scouts
+    guides cadets tuition tutoring childminder childminders nanny
     """
 )
 
@@ -210,7 +268,15 @@ COMMON = _words(
     strong stronger starting well healthy happy headstart start aware awareness
     tower towers block blocks water fire hose cladding sprinklers
     item misc other others miscellaneous any aob
+    said says told spoke called rang phoned visited emailed passed referred sent
     mr mrs ms dr
+    ring call phone contact visit refer speak ask tell see read
+    point points future futures grow growing live lives living turning bright horizon horizons
+    journey journeys voice voices connect connections inspire aspire empower thrive flourish
+    compass anchor beacon lighthouse haven sunrise harbour first forward
+    now lack exec focus briefing message options engagement sector user users analysis crime
+    investigation hours authorities vulnerable principle re eg ie etc cannot didn't don't doesn't
+    can't won't isn't wasn't hasn't haven't wouldn't couldn't shouldn't
     """
 )
 
@@ -225,8 +291,15 @@ ACRONYMS = _words(
     PSW QAF RAG SAB SAR SCC SCR SDQ SEN SLT SMT SPA SPOC SRE TAF TAC UKB VCS VCO YOS YOT YJS
     ACE ACES AIM BCG ESF CDOP CPN SEMH SEND SERAF MASH LADO LSCB LSAB MAPPA MARAC IDVA ISVA CAMHS
     CAFCASS OFSTED JTAI UKBF CAADA DASH CPLO SGO EPU IRS IRH MACE MARM CCTV HIV STI
+    AE ED OT PA PS PT RE HB UC TA HA AP PP FM DJ WPC PCSO DSU ACC DCC HHJ
+    AOB TBC TBA FYI ETA KPI SLA ISA PCN NICU SCBU PICU AMHP CMHT IAPT EIP ADHD EHCP SENCO VSH
+    DHSC MOJ HMP NCA RSL ASB VRU SIO OIC CSA HBV VAWG DAPO DVPO DVPN CPIS SARC CAB CVS GRT
+    UASC NRPF EAL FSM EET CWD LDD CHC DST ELT DMT TOR PEP PLO NRM CSPR LSCP SCP DPH DAS DASS
+    ICPC RCPC MCA BIA IMCA IMHA LPA OPG LPS PIP ESA JSA NI NINO SATS GCSE IRA FTE WTE DDSL
+    CQC NICE NSPCC OPCC HMIC ILACS SEF SIF EPO CAO NHSE MIND GDPR MISPER CHISVA VCSE SENDCO
+    ICON NMC HCPC SWE BASW ADCS ADASS SCIE DOLS RIP ASAP NA NK TK
     """
-)
+) - {"TK"}
 
 
 def _lower_set(*groups: set[str]) -> frozenset[str]:
@@ -234,15 +307,25 @@ def _lower_set(*groups: set[str]) -> frozenset[str]:
 
 
 VOCAB = _lower_set(ORG_HEADS, ROLES, PLACES, TIME, TOPICS, COMMON, set(TITLES))
+_TIME_WORDS = _lower_set(TIME)
 ORG_HEADS_L = frozenset(ORG_HEADS)
 ARTICLES = frozenset({"the", "a", "an", "our", "their", "its"})
+PLACE_PREPOSITIONS = frozenset({"at", "in", "on", "onto", "into", "within", "near", "the", "a"})
+# A capitalised word after one of these is a code name or a place, not a person:
+# "Operation Jasmine", "Project Phoenix", "St Mary", "Princess Royal", "Lake Victoria".
+NOT_BEFORE_A_NAME = frozenset(
+    _words(
+        """operation op project programme princess prince queen king duke duchess saint st lake
+    mount port fort royal hmp hms rainbow"""
+    )
+)
 
 # Place names built with an English place suffix (a word that ends so is a town, not a person,
 # when it leads a pair: "Milton Keynes", "Newton Abbot", "Hampshire Police").
 PLACE_SUFFIX = re.compile(
     r"(?:shire|shir|hampton|ton|bury|borough|brough|chester|caster|cester|mouth|pool|wich|"
     r"minster|port|stow|stoke|field|bridge|castle|combe|hurst|ington|land|wick|ford|sey|ney|"
-    r"ham|wood|by|ley)$"
+    r"ham|wood|by|ley|leigh|gate|dale|moor|mere|ridge|stead|thorpe|worth|well)$"
 )
 # The suffixes that make the first word of a pair a place ("Milton Keynes", "Luton Airport"):
 # given names rarely end so, unlike "-ley", "-by", "-ham", "-ford" (Ashley, Toby, Graham, Clifford).
@@ -251,18 +334,112 @@ PLACE_SUFFIX_STRONG = re.compile(
     r"stow|combe|hurst|port)$"
 )
 
-PARTICLES = "van|von|de|der|den|da|di|du|del|della|la|le|bin|ibn|al|el|ter|ten"
-_TITLE_ALT = "|".join(sorted((t.capitalize() for t in TITLES), key=len, reverse=True))
+# --- given names and word surnames (data files) -----------------------------------------------
 
-# A run of capitalised tokens: words, titles with their dot, single initials with or without a
-# dot, joined by spaces (and name particles). One regex finds every run in one pass.
-_TOKEN = (
-    f"(?:(?:{_TITLE_ALT})\\.(?=[ \\t\\u00a0])|{U}\\.(?=[ \\t\\u00a0]{U})"
-    f"|(?:[OD]{APOS})?{U}[\\w'’\\-]*\\w(?:{APOS}s?)?|{U}(?![\\w'’]))"
+
+@dataclass(frozen=True)
+class _Names:
+    given: frozenset[str]  # lower case
+    wordlike: frozenset[str]  # also common English words: "will", "grace", "amber"
+    placelike: frozenset[str]  # also places: "florence", "shirley", "devon"
+    lone: frozenset[str]  # may be taken for a name alone: given, neither wordlike nor placelike
+    surnames_that_are_words: frozenset[str]
+
+
+def _load_names() -> _Names:
+    data = files("challengelog.publishing").joinpath("data")
+    given, wordlike, placelike = set(), set(), set()
+    for line in data.joinpath("given_names.txt").read_text("utf-8").splitlines():
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        name = parts[0].lower()
+        given.add(name)
+        if "word" in parts[1:] or name in VOCAB:
+            wordlike.add(name)
+        if "place" in parts[1:]:
+            placelike.add(name)
+    surnames = {
+        line.strip().lower()
+        for line in data.joinpath("word_surnames.txt").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    lone = given - wordlike - placelike
+    return _Names(
+        frozenset(given),
+        frozenset(wordlike),
+        frozenset(placelike),
+        frozenset(lone),
+        frozenset(surnames),
+    )
+
+
+NAMES = _load_names()
+
+# --- patterns ---------------------------------------------------------------------------------
+
+PARTICLES = "van|von|de|der|den|da|di|du|del|della|la|le|bin|ibn|al|el|ter|ten|ó|ní|mac|ap"
+_TITLE_FORMS = "|".join(
+    sorted(
+        {t.capitalize() for t in TITLES}
+        | {t.upper() for t in TITLES if len(t) <= 4}
+        | set(RANK_ACRONYMS),
+        key=len,
+        reverse=True,
+    )
 )
-_SEP = f"(?:[ \\t\\u00a0]+(?:(?:{PARTICLES})[ \\t\\u00a0]+){{0,2}})"
-RUN = re.compile(f"(?<![\\w'’\\-]){_TOKEN}(?:{_SEP}{_TOKEN})*")
-_TOKENS_IN_RUN = re.compile(f"{_TOKEN}")
+
+# A title or rank, with what may stand before it and after it ("Det Supt", "Revd Canon",
+# "PC 1234", "Dr.Lee"); the name words after it are read one by one.
+TITLED = re.compile(
+    f"(?=[A-Z])(?<![\\w'’\\-.])(?:(?:{RANK_MODIFIERS})\\s+){{0,2}}"
+    f"(?:{_TITLE_FORMS})(?:\\.?\\s+(?:{_TITLE_FORMS}))?"
+    f"(?:\\.\\s*|\\s+)(?:\\d{{2,6}}\\s+)?(?={U}|(?:{PARTICLES})\\s+{U})"
+)
+_AFTER_TITLE = re.compile(
+    f"\\s*(?:(?:{PARTICLES})\\s+){{0,2}}"
+    f"(?P<tok>{U}\\.(?=\\s)|(?:[OD]{APOS})?{U}[\\w'’\\-]*(?:{APOS}s)?|{U})"
+)
+
+# A run of capitalised tokens: words and single initials with or without a dot, joined by spaces
+# or no-break spaces (and name particles), not by tabs, which part a table's cells. One regex
+# finds every run in one pass. Like the other patterns that scan a whole text it begins with a
+# character class and only then looks behind: one that begins with a look-behind is tried at
+# every position of the text, several times slower.
+_TOKEN_REST = f"(?:\\.(?=[ \\t\\u00a0]{U})|[\\w'’\\-]*\\w(?:{APOS}s?)?|(?![\\w'’]))"
+_TOKEN = f"{U}{_TOKEN_REST}"
+_SEP = f"(?:[ \\u00a0]+(?:(?:{PARTICLES})[ \\u00a0]+){{0,2}})"
+RUN = re.compile(f"{U}(?<![\\w'’\\-.@]{U}){_TOKEN_REST}(?:{_SEP}{_TOKEN})*")
+_TOKENS_IN_RUN = re.compile(_TOKEN)
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z]*")
+_VERB_ENDING = re.compile(r"(?:ed|ing|ly)$")
+_NEXT_WORD = re.compile(f"[ \\u00a0]+({U}{L}+)")
+
+# "Okafor, Jane", "SMITHSON, John": a surname, a comma, a given name.
+SURNAME_FIRST = re.compile(
+    f"({U}(?<![\\w'’\\-.@]{U})[\\w'’\\-]*\\w),[ \\t]+({U}{L}+(?:-{U}{L}+)?)(?![\\w'’\\-@])"
+)
+# A lower-case word (names written in lower case in notes: "spoke to jane okafor").
+LOWER_WORD = re.compile(f"{L}(?<![\\w'’\\-.@]{L})[{re.escape(_LO)}'’\\-]*(?![\\w@]|\\.\\w)")
+
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\r•*–—]|\s-)[\s\"'“‘(\[]*$")
+
+# Verbs after which a word-like given name at the start of a sentence is a person ("Grace agreed").
+REPORTING = re.compile(
+    r"\s+(?:has\s+|had\s+|have\s+)?(?:agreed|confirmed|reported|said|advised|asked|explained|"
+    r"stated|noted|requested|raised|chased|emailed|updated|informed|attended|presented|chaired|"
+    r"offered|suggested|queried|challenged|highlighted|clarified|proposed|summarised|thanked|"
+    r"welcomed|spoke|wrote|circulated|shared|contacted|visited|phoned|rang|will\s+\w+|to\s+"
+    r"(?:chase|contact|circulate|share|send|write|attend|provide|confirm|update|review|lead|"
+    r"draft|speak|ask|arrange|meet|check|follow|liaise|present|report|email|raise))\b"
+)
+# Words before which a word-like given name mid-sentence is a person ("thanks to Holly").
+PERSON_BEFORE = frozenset(
+    _words(
+        """to with from by cc thanks thank asked ask contact contacted emailed email informed inform
+    invite invited chase chased per via told tell spoke called rang phoned met"""
+    )
+)
 
 # Initials standing as a person.
 _INI = "[A-Z]{2,3}"
@@ -271,18 +448,44 @@ _PERSON_VERBS = (
     "requested|raised|stated|offered|updated|informed|attended|presented|chaired|circulated|"
     "sent|shared|wrote|emailed|spoke|met|took|gave|fed|queried|challenged|proposed|highlighted|"
     "clarified|has|had|is|was|can|could|should|may|might|must|shall|declared|apologised|"
-    "joined|left|leads|led|chairs|visited|contacted|called|phoned|emailed|drafted|summarised"
+    "joined|left|leads|led|chairs|visited|contacted|called|phoned|emailed|drafted|summarised|"
+    "chased|passed|rang|completed|reviewed|received|thanked|welcomed|needs|wants|and\\s+the"
 )
 INITIALS_SUBJECT = re.compile(
-    f"(?<![\\w/&.'’\\-])({_INI})(?:\\s+(?:and|&)\\s+({_INI}))?(?=\\s+(?:{_PERSON_VERBS})\\b)"
+    f"(?<![\\w/&.'’\\-])({_INI})((?:\\s*(?:,|and|&)\\s*{_INI}){{0,4}})"
+    f"(?=\\s+(?:{_PERSON_VERBS})\\b)"
 )
+_INITIALS_IN = re.compile(_INI)
 INITIALS_AFTER_PREP = re.compile(
-    f"\\b(?:with|by|from|cc|via|thanked|thank|ask|asked|contact|contacted|email|emailed|"
-    f"inform|informed|invite|invited|chase|chased|per)\\s+({_INI})(?:\\s+(?:and|&)\\s+({_INI}))?"
+    f"(?i:\\b(?:with|by|from|cc|via|thanked|thank|ask|asked|contact|contacted|email|emailed|"
+    f"inform|informed|invite|invited|chase|chased|per|w/))\\s+({_INI})"
+    f"(?:\\s+(?:and|&)\\s+({_INI}))?"
     f"(?![\\w/&'’\\-])(?!\\s+(?:{U}|[a-z]+\\s+(?:{U}))\\w)"
+)
+# "passed to KM": after "to", only a pair of capitals ("refer to MASH" names a service).
+INITIALS_AFTER_TO = re.compile(
+    f"\\b(?:to|To)\\s+([A-Z]{{2}})(?:\\s+(?:and|&)\\s+([A-Z]{{2}}))?(?![\\w/&'’\\-])"
+    f"(?!\\s+(?:{U}|[a-z]+\\s+(?:{U}))\\w)"
 )
 INITIALS_PAREN = re.compile(f"\\(({_INI})\\)")
 INITIALS_SLASH = re.compile(f"(?<![\\w/&'’\\-])({_INI})/({_INI})(?:/({_INI}))?(?![\\w/&'’\\-])")
+INITIALS_POSSESSIVE = re.compile(f"(?<![\\w/&.'’\\-])({_INI})(?={APOS}s\\b)")
+# A list after a heading word: "Apologies: PW, SJ", "Owner: RW", "cc JT, HL".
+INITIALS_LIST = re.compile(
+    r"(?i:\b(?:apologies|present|attendees|attending|in attendance|attendance|cc|copy to|"
+    r"circulation|action|actions|owner|owners|lead|leads|by|who|responsible|done|minutes)\b)"
+    r"\s*:?\s*(?P<list>[^.\n;:]{0,160})"
+)
+_LIST_ITEM = re.compile(
+    f"(?:^|(?<=[,/&(]))\\s*({_INI})\\s*(?=[,/&)]|$|\\s+and\\b)|\\band\\s+({_INI})\\s*$"
+)
+# Before these words capitals are an anonymised reference ("Child LH"), not initials.
+ANONYMISED = re.compile(
+    r"(?i:\b(?:child|children|family|adult|baby|sibling|mother|father|case|review|person|"
+    r"young person|mr|mrs|ms|miss|patient|resident))\s+$"
+)
+
+_WORD_IN_TEXT = re.compile(f"{U}[\\w'’\\-]*")
 
 
 @dataclass(frozen=True)
@@ -290,6 +493,8 @@ class _Known:
     words: frozenset[str]
     acronyms: frozenset[str]
     phrases: re.Pattern | None
+    vocabulary: frozenset[str]  # VOCAB and the known terms' words
+    blob: str  # the known terms in lower case, one a line: a quick test before the pattern
 
 
 @lru_cache(maxsize=64)
@@ -314,11 +519,14 @@ def _known(terms: tuple[str, ...]) -> _Known:
             re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=len, reverse=True)
         )
         pattern = re.compile(f"(?<!\\w)(?:{alts})(?!\\w)", re.IGNORECASE)
-    return _Known(frozenset(words), frozenset(acronyms), pattern)
+    blob = "\n".join(" ".join(p.split()).lower() for p in phrases)
+    return _Known(frozenset(words), frozenset(acronyms), pattern, VOCAB | words, blob)
 
 
 def _bare(token: str) -> str:
-    return _POSSESSIVE_SUFFIX.sub("", token).rstrip(".")
+    if token[-1] in "s'’":
+        token = _POSSESSIVE_SUFFIX.sub("", token)
+    return token.rstrip(".") if token[-1:] == "." else token
 
 
 def _is_vocab(word: str, known: _Known) -> bool:
@@ -326,12 +534,197 @@ def _is_vocab(word: str, known: _Known) -> bool:
     if low in VOCAB or low in known.words:
         return True
     if "-" in low:
-        return any(part in VOCAB or part in known.words for part in low.split("-"))
+        parts = low.split("-")
+        if all(part in NAMES.given for part in parts):
+            return False  # "Ellie-May", "Mary-Jane"
+        return any(part in VOCAB or part in known.words for part in parts)
     return False
+
+
+def _is_caps_name(word: str, known: _Known) -> bool:
+    """A word in capitals that may be a surname ("SMITHSON"), not an acronym or vocabulary."""
+    return (
+        len(word) > 1
+        and bool(CAPS_WORD.fullmatch(word))
+        and word not in ACRONYMS
+        and word not in known.acronyms
+        and not _is_vocab(word, known)
+    )
+
+
+def _given(word: str) -> bool:
+    return (word.istitle() or word.isupper()) and word.lower() in NAMES.given
+
+
+def _at_sentence_start(text: str, position: int) -> bool:
+    return bool(_SENTENCE_END.search(text, max(0, position - 6), position))
 
 
 def _initials_of(text: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’]*", text) if w[0].isupper())
+
+
+# A title or rank is in every titled name (a modifier such as "Det" comes with one).
+_TITLE_WORDS = frozenset(
+    {t.capitalize() for t in TITLES} | {t.upper() for t in TITLES} | RANK_ACRONYMS
+)
+_COMMA_CAPITAL = re.compile(f",[ \\t]+({U}{L}+)")
+
+
+def _titled_detections(text: str, known: _Known) -> list[Detection]:
+    found: list[Detection] = []
+    if _TITLE_WORDS.isdisjoint(_CAPITALISED.findall(text)):
+        return found
+    for m in TITLED.finditer(text):
+        head = m.group().split()
+        title = re.sub(r"[\d.]", "", head[-1] if head[-1][:1].isalpha() else head[-2]).lower()
+        if title not in TITLES and title.upper() not in RANK_ACRONYMS:
+            title = next((w.strip(".").lower() for w in head if w.strip(".").lower() in TITLES), "")
+        strict = title.upper() in RANK_ACRONYMS or title in STRICT_TITLES
+        proposal = TITLES.get(title, NAME_REMOVED)
+        position, words, end, previous_given = m.end(), 0, None, False
+        while words < 3:
+            t = _AFTER_TITLE.match(text, position)
+            if not t:
+                break
+            token = t.group("tok")
+            bare = _bare(token)
+            if len(bare) == 1:  # an initial: "Mr J. Thackeray", but "Mr A" alone is anonymised
+                position = t.end()
+                continue
+            low = bare.lower()
+            name_shaped = bool(NAME_WORD.fullmatch(bare)) or _is_caps_name(bare, known)
+            if not name_shaped or low in TITLES or bare in RANK_ACRONYMS:
+                break
+            surname_word = low in NAMES.surnames_that_are_words
+            if low in ORG_HEADS_L and not surname_word:
+                break
+            if _is_vocab(bare, known) and not surname_word and (words or strict):
+                break
+            if words and low in ORG_HEADS_L and not previous_given:
+                break
+            end = t.start("tok") + len(bare)
+            words += 1
+            previous_given = low in NAMES.given
+            position = t.end()
+            if token != bare and not token.endswith("."):
+                break  # a possessive ends the name
+        if (
+            end is not None
+            and words == 1
+            and re.match(r"\s+\d", text[end : end + 3])
+            and text[m.end() : end].lower() in ORG_HEADS_L
+        ):
+            end = None  # "Sister Ward 4", a ward, not a person
+        after = _NEXT_WORD.match(text, end) if end is not None else None
+        if after and after.group(1).lower() in ORG_HEADS_L:
+            end = None  # "Sir John Cass School", a body named after a person
+        if end is not None:
+            found.append(Detection(text[m.start() : end], m.start(), end, "titled", proposal))
+    return found
+
+
+def _surname_first_detections(text: str, known: _Known) -> list[Detection]:
+    found: list[Detection] = []
+    if "," not in text or not any(g.lower() in NAMES.given for g in _COMMA_CAPITAL.findall(text)):
+        return found
+    for m in SURNAME_FIRST.finditer(text):
+        surname, given = m.group(1), m.group(2)
+        low = given.lower()
+        if low not in NAMES.given or low in NAMES.placelike or given.lower() in known.words:
+            continue
+        caps = _is_caps_name(surname, known)
+        if not caps:
+            if not NAME_WORD.fullmatch(surname) or surname.lower() in known.words:
+                continue
+            if _is_vocab(surname, known) and surname.lower() not in NAMES.surnames_that_are_words:
+                continue
+            if PLACE_SUFFIX.search(surname.lower()) or surname.lower() in NAMES.placelike:
+                continue
+            if low in NAMES.wordlike:
+                continue
+        if surname.lower() in NAMES.given and not caps:
+            # "Sarah, Tom and Priya" is a list of people; "Ahmed, Yasmin" alone is one person.
+            before = text[max(0, m.start() - 3) : m.start()]
+            after = text[m.end() : m.end() + 2]
+            if not (
+                re.search(r"(?:^|[:;(\n])\s*$", before) and re.match(r"\s*(?:[;)\n.]|$)", after)
+            ):
+                continue
+        found.append(Detection(m.group(), m.start(), m.end(), "full_name", NAME_REMOVED))
+    return found
+
+
+def _lower_case_detections(text: str, known: _Known) -> list[Detection]:
+    found: list[Detection] = []
+    if NAMES.lone.isdisjoint(LOWER_WORD.findall(text)):
+        return found
+    words = list(LOWER_WORD.finditer(text))
+    skip_until = -1
+    for index, m in enumerate(words):
+        if m.start() < skip_until:
+            continue
+        word = m.group()
+        if word not in NAMES.lone or word in known.words:
+            continue
+        end = m.end()
+        if index + 1 < len(words):
+            nxt = words[index + 1]
+            between = text[m.end() : nxt.start()]
+            candidate = nxt.group()
+            if (
+                between in (" ", "\u00a0")
+                and candidate not in VOCAB
+                and candidate not in NAMES.wordlike
+                and len(candidate) > 1
+                and not _is_vocab(candidate, known)
+            ):
+                end = nxt.end()
+                skip_until = end
+        found.append(
+            Detection(
+                text[m.start() : end],
+                m.start(),
+                end,
+                "first_name" if end == m.end() else "full_name",
+                NAME_REMOVED,
+            )
+        )
+    return found
+
+
+@dataclass
+class _Segment:
+    """Consecutive capitalised tokens of a run that may be one name, with their surroundings."""
+
+    text: str
+    tokens: list[tuple[str, int]]  # the run's tokens and their offsets
+    bares: list[str]  # the tokens without a possessive 's or a trailing dot
+    i: int  # the segment is tokens[i:j]
+    j: int
+    prior: str  # the word before it, lower case
+    lead_given: bool  # it begins with a given name that is also a word ("Will Hope")
+
+    @property
+    def start(self) -> int:
+        return self.tokens[self.i][1]
+
+    @property
+    def end(self) -> int:
+        return self.tokens[self.j - 1][1] + len(self.bares[self.j - 1])
+
+    @property
+    def possessive(self) -> bool:
+        last = self.tokens[self.j - 1][0]
+        return last != self.bares[self.j - 1] and not last.endswith(".")
+
+    @property
+    def follows(self) -> str:
+        return self.bares[self.j] if self.j < len(self.tokens) else ""
+
+    @property
+    def words(self) -> int:
+        return sum(1 for b in self.bares[self.i : self.j] if len(b) > 1)
 
 
 def _run_detections(text: str, known: _Known) -> list[Detection]:
@@ -340,129 +733,260 @@ def _run_detections(text: str, known: _Known) -> list[Detection]:
         tokens = [
             (m.group(), run.start() + m.start()) for m in _TOKENS_IN_RUN.finditer(run.group())
         ]
+        if not any(_may_matter(word, known) for word, _ in tokens):
+            continue
         before = text[max(0, run.start() - 12) : run.start()].split()
-        previous = before[-1].lower() if before else ""
+        previous = before[-1].lower().strip(",;:()") if before else ""
+        bares = [_bare(word) for word, _ in tokens]
+        if (
+            len(tokens) == 1
+            and previous not in ROLE_BEFORE_NAME
+            and tokens[0][0] == bares[0]
+            and bares[0].lower() not in NAMES.given
+        ):
+            continue  # one unknown word, neither a given name nor a possessive
         i = 0
         while i < len(tokens):
-            word, start = tokens[i]
-            bare = _bare(word)
-            title = TITLES.get(bare.lower()) if bare[:1].isupper() else None
-            if title and bare[1:].islower() and i + 1 < len(tokens):
-                # A title: the following initials and name words, up to three words.
-                j, words = i + 1, 0
-                end_tok = None
-                while j < len(tokens) and words < 3:
-                    nxt, _ = tokens[j]
-                    nbare = _bare(nxt)
-                    if len(nbare) == 1:
-                        j += 1
-                        continue
-                    if (
-                        not NAME_WORD.fullmatch(nbare)
-                        or nbare.lower() in ORG_HEADS_L | TITLES.keys()
-                    ):
-                        break
-                    if words and (nbare.lower() in VOCAB):
-                        break
-                    end_tok = j
-                    words += 1
-                    j += 1
-                    if nxt != nbare and not nxt.endswith("."):
-                        break  # a possessive ends the name
-                if end_tok is not None:
-                    last, last_start = tokens[end_tok]
-                    end = last_start + len(_bare(last))
-                    found.append(Detection(text[start:end], start, end, "titled", title))
-                    i = end_tok + 1
-                    continue
-                i += 1
+            prior = bares[i - 1].lower() if i > 0 else previous
+            end = _capitals_pair_end(tokens, bares, i, known)
+            if end is not None:
+                start = tokens[i][1]
+                found.append(Detection(text[start:end], start, end, "full_name", NAME_REMOVED))
+                i += 2
                 continue
-            # A segment of consecutive unknown name-shaped words.
-            j = i
-            while j < len(tokens):
-                tb = _bare(tokens[j][0])
-                if len(tb) == 1 and j > i and j + 1 < len(tokens):
-                    j += 1  # a middle initial
-                    continue
-                if not NAME_WORD.fullmatch(tb) or _is_vocab(tb, known):
-                    break
-                if tb.lower() in TITLES:
-                    break
-                j += 1
-                if tokens[j - 1][0] != tb:
-                    break  # possessive or trailing dot closes the segment
-            while j > i and len(_bare(tokens[j - 1][0])) == 1:
-                j -= 1
+            low = bares[i].lower()
+            if low not in NAMES.given and _VERB_ENDING.search(low):
+                i += 1  # a verb or adverb in Title Case begins no name: "Rated Amber"
+                continue
+            j, lead_given = _segment_end(tokens, bares, i, known)
             if j == i:
                 i += 1
                 continue
-            segment = tokens[i:j]
-            first_word = _bare(segment[0][0])
-            last_tok, last_start = segment[-1]
-            last_bare = _bare(last_tok)
-            end = last_start + len(last_bare)
-            possessive = last_tok != last_bare and not last_tok.endswith(".")
-            follows = _bare(tokens[j][0]).lower() if j < len(tokens) else ""
-            prior = _bare(tokens[i - 1][0]).lower() if i > 0 else previous
-            n_words = sum(1 for t, _ in segment if len(_bare(t)) > 1)
-            org_front = follows in ORG_HEADS_L or follows in known.words
-            article = prior in ARTICLES
-            placey = bool(PLACE_SUFFIX_STRONG.search(first_word.lower()))
-            if 2 <= n_words <= 3 and not org_front and not article and not placey:
-                found.append(Detection(text[start:end], start, end, "full_name", NAME_REMOVED))
-            elif (
-                n_words == 1
-                and possessive
-                and not follows
-                and not article
-                and not PLACE_SUFFIX.search(first_word.lower())
-                and re.match(r"\s*(?:[a-z]|[,.;:)!?]|$)", text[last_start + len(last_tok) :])
-            ):
-                found.append(Detection(text[start:end], start, end, "possessive", NAME_REMOVED))
-            i = j if j > i else i + 1
+            segment = _Segment(text, tokens, bares, i, j, prior, lead_given)
+            if segment.words > 1:
+                kind = _names_kind(segment, known)
+            else:
+                kind = None if lead_given else _single_word_kind(segment, known)
+            if kind:
+                start, end = segment.start, segment.end
+                found.append(Detection(text[start:end], start, end, kind, NAME_REMOVED))
+            i = j
     return found
+
+
+def _capitals_pair_end(
+    tokens: list[tuple[str, int]], bares: list[str], i: int, known: _Known
+) -> int | None:
+    """Where a name in capitals beside a given name ends: "John SMITHSON", "SMITHSON John",
+    "JOHN SMITHSON"; None if tokens[i] begins none."""
+    if i + 1 >= len(tokens) or not (tokens[i][0].isupper() or tokens[i + 1][0].isupper()):
+        return None
+    this, nxt = bares[i], bares[i + 1]
+    low = this.lower()
+    pair = (
+        (_given(this) and low not in NAMES.placelike and _is_caps_name(nxt, known))
+        or (_is_caps_name(this, known) and nxt.istitle() and _given(nxt))
+        or (
+            this.isupper()
+            and _given(this)
+            and low not in NAMES.wordlike
+            and _is_caps_name(nxt, known)
+        )
+    )
+    if pair and (this.isupper() or nxt.isupper()):
+        return tokens[i + 1][1] + len(nxt)
+    return None
+
+
+def _segment_end(
+    tokens: list[tuple[str, int]], bares: list[str], i: int, known: _Known
+) -> tuple[int, bool]:
+    """The end of the name words that begin at tokens[i], and whether they begin with a given
+    name that is also a word ("Will Hope")."""
+    j = i
+    lead_given = False
+    while j < len(tokens):
+        word = bares[j]
+        low = word.lower()
+        if len(word) == 1 and j > i and j + 1 < len(tokens):
+            j += 1  # a middle initial
+            continue
+        if not NAME_WORD.fullmatch(word) or low in TITLES:
+            break
+        if _is_vocab(word, known) or (j == i and low in known.words):
+            if j == i and _begins_a_name(bares, j, known):
+                lead_given = True
+            elif not (
+                j > i
+                and low in NAMES.surnames_that_are_words
+                and bares[j - 1].lower() in NAMES.given
+            ):
+                break  # ... unless a surname that is a word follows a given name: "Amy Ward"
+        j += 1
+        if tokens[j - 1][0] != word:
+            break  # a possessive or a trailing dot closes the name
+    while j > i and len(bares[j - 1]) == 1:
+        j -= 1
+    return j, lead_given
+
+
+def _begins_a_name(bares: list[str], j: int, known: _Known) -> bool:
+    """Whether a given name that is also a word ("Will", "May", "Bill") begins a name here:
+    only with a surname after it ("Will Hope", "May Chen")."""
+    low = bares[j].lower()
+    if low not in NAMES.given or low in NAMES.placelike or j + 1 >= len(bares):
+        return False
+    nxt = bares[j + 1]
+    return (
+        bool(NAME_WORD.fullmatch(nxt))
+        and (not _is_vocab(nxt, known) or nxt.lower() in NAMES.surnames_that_are_words)
+        and not PLACE_SUFFIX_STRONG.search(nxt.lower())
+    )
+
+
+def _names_kind(segment: _Segment, known: _Known) -> str | None:
+    """The kind of a segment of two words or more: a full name, or nothing."""
+    first = segment.bares[segment.i].lower()
+    last = segment.bares[segment.j - 1].lower()
+    if (
+        segment.words > 3
+        or segment.prior in ARTICLES
+        or PLACE_SUFFIX_STRONG.search(first)
+        or (
+            _fronts_an_organisation(segment.bares, segment.j, known)
+            and not segment.possessive  # "Tomasz Nowak's NHS number"
+        )
+    ):
+        return None
+    if first in NAMES.placelike and (last in ORG_HEADS_L or last in PLACES):
+        return None  # "Victoria Park", "Florence Ward"
+    if _is_vocab(last, known):
+        # A surname that is also a word: not in a heading in Title Case ("May Young People's
+        # Forum"), before "of" or a year ("Sarah Head of Service", "Grace March 2016"), nor a
+        # place after a preposition ("on Amy Ward" is a ward).
+        text, end = segment.text, segment.end
+        if segment.follows and _is_vocab(segment.follows, known):
+            return None
+        if re.match(r"\s*(?:of\b|\d)", text[end : end + 4]):
+            return None
+        if (last in ORG_HEADS_L or last in PLACES) and segment.prior in PLACE_PREPOSITIONS:
+            return None
+    return "full_name"
+
+
+def _fronts_an_organisation(bares: list[str], j: int, known: _Known) -> bool:
+    """Whether the words from bares[j] on end an organisation's name: "Trust", or vocabulary
+    then a head word ("Elm Tree Primary School", "Oak Hill Community Trust")."""
+    for word in bares[j : j + 4]:
+        low = word.lower()
+        if low in ORG_HEADS_L or low in known.words:
+            return True
+        if low not in known.vocabulary:
+            return False
+    return False
+
+
+def _may_matter(word: str, known: _Known) -> bool:
+    """Whether a token of a run could be part of a name: worth the rules' time."""
+    if len(word) < 2:
+        return False
+    low = word.lower()
+    if low not in known.vocabulary or low in NAMES.given or word[-1] in "s'’":
+        return True
+    return word.isupper() and word not in ACRONYMS and word not in known.acronyms
+
+
+def _single_word_kind(segment: _Segment, known: _Known) -> str | None:
+    """The kind of a one-word segment: a possessive ("Sarah's"), a name after a job ("Social
+    Worker Okafor"), a given name alone, or nothing."""
+    word = segment.bares[segment.i]
+    low = word.lower()
+    prior = segment.prior
+    if (
+        segment.follows
+        or prior in ARTICLES
+        or prior in NOT_BEFORE_A_NAME
+        or _fronts_an_organisation(segment.bares, segment.j, known)
+    ):
+        return None
+    token, token_start = segment.tokens[segment.i]
+    rest = segment.text[token_start + len(token) :]
+    if segment.possessive:
+        if not PLACE_SUFFIX.search(low) and re.match(r"\s*(?:[a-z]|[,.;:)!?]|$)", rest):
+            return "possessive"
+        return None
+    vocab = _is_vocab(word, known)
+    placelike = low in NAMES.placelike or bool(PLACE_SUFFIX.search(low))
+    if prior in ROLE_BEFORE_NAME and not vocab and not placelike:
+        return "after_role"
+    if low in NAMES.lone and low not in known.words:
+        return "first_name"
+    if low in NAMES.wordlike and low in NAMES.given and not vocab and low not in NAMES.placelike:
+        # A given name that is also a word ("Grace", "Holly"): a person when a reporting verb
+        # follows, or mid-sentence after "to", "with", "thanks" ...
+        if REPORTING.match(rest):
+            return "first_name"
+        if prior in PERSON_BEFORE and not _at_sentence_start(segment.text, segment.start):
+            return "first_name"
+    return None
+
+
+_CAPITALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,3}(?![A-Za-z])")
 
 
 def _initials_detections(text: str, known: _Known) -> list[Detection]:
     found: list[Detection] = []
+    if all(c in ACRONYMS or c in known.acronyms for c in _CAPITALS.findall(text)):
+        return found  # no pair or triple of capitals that could be a person's
 
-    def person(code: str | None) -> bool:
-        return bool(code) and code not in ACRONYMS and code not in known.acronyms
+    def person(code: str | None, start: int) -> bool:
+        return (
+            bool(code)
+            and code not in ACRONYMS
+            and code not in known.acronyms
+            and not ANONYMISED.search(text, max(0, start - 16), start)
+        )
 
-    def add(match: re.Match, group: int) -> None:
-        if person(match.group(group)):
-            s, e = match.span(group)
+    def add_span(s: int, e: int) -> None:
+        if person(text[s:e], s):
             found.append(Detection(text[s:e], s, e, "initials", NAME_REMOVED))
 
-    for pattern in (INITIALS_SUBJECT, INITIALS_AFTER_PREP):
+    def add(match: re.Match, group: int) -> None:
+        if match.group(group):
+            add_span(*match.span(group))
+
+    for m in INITIALS_SUBJECT.finditer(text):
+        add(m, 1)
+        offset = m.start(2)
+        for extra in _INITIALS_IN.finditer(m.group(2)):
+            add_span(offset + extra.start(), offset + extra.end())
+    for pattern in (INITIALS_AFTER_PREP, INITIALS_AFTER_TO):
         for m in pattern.finditer(text):
             for g in range(1, (pattern.groups or 1) + 1):
                 add(m, g)
+    for m in INITIALS_POSSESSIVE.finditer(text):
+        add(m, 1)
     for m in INITIALS_SLASH.finditer(text):
         codes = [c for c in m.groups() if c]
-        if all(person(c) for c in codes):
+        if all(person(c, m.start()) for c in codes):
             for g in range(1, len(m.groups()) + 1):
                 add(m, g)
     for m in INITIALS_PAREN.finditer(text):
         code = m.group(1)
         preceding = text[max(0, m.start() - 80) : m.start()]
         words = _initials_of(preceding)
-        if person(code) and not words.endswith(code) and preceding.rstrip()[-1:].isalpha():
+        if not words.endswith(code) and preceding.rstrip()[-1:].isalpha():
             add(m, 1)
+    if ":" in text or "cc" in text.lower() or "by" in text:
+        for m in INITIALS_LIST.finditer(text):
+            offset = m.start("list")
+            for item in _LIST_ITEM.finditer(m.group("list")):
+                g = 1 if item.group(1) else 2
+                add_span(offset + item.start(g), offset + item.end(g))
     return found
 
 
-def detect(text: str, known_terms: Iterable[str] = ()) -> list[Detection]:
-    """Every person's name found in text, in order, not overlapping."""
-    if not text:
-        return []
-    known = _known(tuple(known_terms))
-    candidates = _run_detections(text, known) + _initials_detections(text, known)
-    if known.phrases is not None and candidates:
-        spans = [m.span() for m in known.phrases.finditer(text)]
-        candidates = [
-            d for d in candidates if not any(s <= d.start and d.end <= e for s, e in spans)
-        ]
+def _resolve(candidates: list[Detection]) -> list[Detection]:
     candidates.sort(key=lambda d: (d.start, -(d.end - d.start)))
     result: list[Detection] = []
     for d in candidates:
@@ -472,10 +996,65 @@ def detect(text: str, known_terms: Iterable[str] = ()) -> list[Detection]:
     return result
 
 
+def detect(text: str, known_terms: Iterable[str] = ()) -> list[Detection]:
+    """Every piece of personal data found in text, in order, not overlapping."""
+    if not text:
+        return []
+    known = _known(tuple(known_terms))
+    spans = personal.find(text, VOCAB)
+    names = (
+        _titled_detections(text, known)
+        + _run_detections(text, known)
+        + _surname_first_detections(text, known)
+        + _lower_case_detections(text, known)
+        + _initials_detections(text, known)
+    )
+    if names:
+        kept = []
+        if any(d.text.split()[0].lower().rstrip("'’s") in _NATIONAL_WORDS for d in names):
+            kept += [m.span() for m in NATIONAL_BODIES.finditer(text)]
+        if known.phrases is not None and any(d.text.lower() in known.blob for d in names):
+            kept += [m.span() for m in known.phrases.finditer(text)]
+        if kept:
+            keep = personal.Spans(kept)
+            names = [d for d in names if not keep.contains(d.start, d.end)]
+    if spans:
+        taken = personal.Spans((s, e) for s, e, _ in spans)
+        names = [d for d in names if not taken.overlaps(d.start, d.end)]
+    names = _resolve(names)
+    spans += personal.ages(text, [(d.start, d.end) for d in names] + _person_references(text))
+    others = [Detection(text[s:e], s, e, kind, PROPOSALS[kind]) for s, e, kind in spans]
+    if not others:
+        return names
+    return _resolve(_resolve(others) + names)
+
+
+# National bodies named after people, kept whatever a partnership's lists hold.
+NATIONAL_BODIES = re.compile(
+    r"\b(?:Dr\.?\s+)?Barnardo(?:['’]?s)?|\bGuy['’]s\s+and\s+St\.?\s+Thomas['’]?|\bAlder\s+Hey|"
+    r"\bGreat\s+Ormond\s+Street|\bKarma\s+Nirvana|\bComic\s+Relief|\bSue\s+Ryder|\bMarie\s+Curie|\bLeonard\s+Cheshire|"
+    r"\bLucy\s+Faithfull|\bJoseph\s+Rowntree|\bAnthony\s+Nolan|\bRonald\s+McDonald|"
+    r"\bMary\s+Seacole|\bFlorence\s+Nightingale|\bMacmillan|\bPeabody|\bCalvert\s+Trust"
+)
+
+_NATIONAL_WORDS = frozenset(
+    _words(
+        """dr barnardo sue marie leonard lucy joseph anthony ronald mary florence macmillan
+    peabody calvert guy alder great karma comic"""
+    )
+)
+
+_PERSON_REFERENCE = re.compile(r"\b(?:Child|Adult|Baby|Sibling|Mr|Mrs|Ms|Miss)\s+[A-Z]\b")
+
+
+def _person_references(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _PERSON_REFERENCE.finditer(text)]
+
+
 def redact(text: str, replacements: Mapping[str, str], known_terms: Iterable[str] = ()) -> str:
-    """text with each detected name replaced: by replacements[name] when the name is in the
-    mapping (a reviewer's decision; the value may equal the name itself to keep it), otherwise by
-    its proposal. A name nobody reviewed is therefore always removed."""
+    """text with each detection replaced: by replacements[text] when the detected text is in the
+    mapping (a reviewer's decision; the value may equal the text itself to keep it), otherwise by
+    its proposal. Anything nobody reviewed is therefore always removed."""
     pieces: list[str] = []
     position = 0
     for d in detect(text, known_terms):
@@ -484,3 +1063,57 @@ def redact(text: str, replacements: Mapping[str, str], known_terms: Iterable[str
         position = d.end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+def second_look(text: str, known_terms: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """Spans of capitalised words the detector left standing that a reviewer should look at
+    again: not vocabulary, not a known term, not an acronym of a service, not inside a detection,
+    and not at the start of a sentence unless the word is unknown there too (a given name, or
+    a word without an English ending). Adjacent words make one span."""
+    if not text:
+        return []
+    known = _known(tuple(known_terms))
+    found = [(d.start, d.end) for d in detect(text, known_terms)]
+    if known.phrases is not None:
+        found += [m.span() for m in known.phrases.finditer(text)]
+    taken = personal.Spans(found)
+    spans: list[tuple[int, int]] = []
+    for m in _WORD_IN_TEXT.finditer(text):
+        start = m.start()
+        word = _bare(m.group())
+        if len(word) < 2 or not word.isalpha() or taken.overlaps(start, start + 1):
+            continue
+        if not _worth_a_look(word, _at_sentence_start(text, start), known):
+            continue
+        end = start + len(word)
+        if spans and re.fullmatch(r"[ \t\u00a0]+", text[spans[-1][1] : start]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _worth_a_look(word: str, sentence_start: bool, known: _Known) -> bool:
+    low = word.lower()
+    acronym = word.upper()
+    if acronym.endswith("S") and word[-1] == "s":
+        acronym = acronym[:-1]  # "CYPs", "LSCBs"
+    if acronym in ACRONYMS or acronym in known.acronyms:
+        return False  # also "Mash", "Lscb"
+    if word.isupper() or (sum(c.isupper() for c in word) > 1 and len(word) <= 4):
+        # Initials a rule did not take ("UHS") are worth a look; a longer acronym or "DfE" not.
+        return len(word) <= 3 or low in NAMES.given
+    if low in NAMES.placelike or PLACE_SUFFIX_STRONG.search(low):
+        return False
+    if _is_vocab(word, known):
+        # "by Will and ...": a given name that is also a word, capitalised mid-sentence.
+        return low in NAMES.given and low not in _TIME_WORDS and not sentence_start
+    return not (sentence_start and low not in NAMES.given and _ENGLISH_ENDING.search(low))
+
+
+# Endings of English words rather than of names: at the start of a sentence a capitalised
+# word so ending is read as a word ("Discrepancies", "Investigation").
+_ENGLISH_ENDING = re.compile(
+    r"(?:ing|ed|ion|ions|ly|ment|ments|ness|ity|ies|ive|ous|able|ible|al|ance|ence|ise|ize|"
+    r"ised|ized|ful|less|ship|est|ics|ism|ist|ists|ary|ory|ate|ates)$"
+)
