@@ -137,9 +137,7 @@ def publish_copy(partnership) -> None:
         "reference",
         "reference_number",
         "date_raised",
-        "forum_id",
         "meeting_as_recorded",
-        "raised_by_id",
         "raised_by_as_recorded",
         "to_all_partners",
         "to_as_recorded",
@@ -155,19 +153,40 @@ def publish_copy(partnership) -> None:
             partnership=partnership, published_by_label="benchmark"
         )
         with connection.cursor() as cursor:
+            # The generated names hold no person's: published as they are.
+            for kind, table in (
+                ("agency", "register_agency"),
+                ("forum", "register_forum"),
+                ("raiser", "register_raiser"),
+            ):
+                cursor.execute(
+                    "INSERT INTO publishing_publishedentry (partnership_id, kind, source_id, "
+                    f"name, slug, aliases) SELECT partnership_id, %s, id, name, slug, '[]' "
+                    f"FROM {table} WHERE partnership_id = %s",
+                    [kind, partnership.pk],
+                )
+            entry = (
+                "(SELECT e.id FROM publishing_publishedentry e WHERE e.partnership_id = "
+                "c.partnership_id AND e.kind = '{}' AND e.source_id = c.{})"
+            )
             cursor.execute(
                 f"INSERT INTO publishing_publishedchallenge (partnership_id, source_id, "
-                f"source_fingerprint, publication_id, progress, {', '.join(columns)}) "
+                f"source_fingerprint, publication_id, progress, forum_id, raised_by_id, "
+                f"{', '.join(columns)}) "
                 f"SELECT c.partnership_id, c.id, '', %s, coalesce((SELECT u.text FROM "
                 f"register_progressupdate u WHERE u.challenge_id = c.id ORDER BY u.position "
-                f"DESC LIMIT 1), ''), {', '.join('c.' + col for col in columns)} "
+                f"DESC LIMIT 1), ''), {entry.format('forum', 'forum_id')}, "
+                f"{entry.format('raiser', 'raised_by_id')}, "
+                f"{', '.join('c.' + col for col in columns)} "
                 f"FROM register_challenge c WHERE c.partnership_id = %s",
                 [publication.pk, partnership.pk],
             )
             cursor.execute(
                 "INSERT INTO publishing_publishedchallenge_agencies (publishedchallenge_id, "
-                "agency_id) SELECT p.id, a.agency_id FROM publishing_publishedchallenge p "
+                "publishedentry_id) SELECT p.id, e.id FROM publishing_publishedchallenge p "
                 "JOIN register_challenge_agencies a ON a.challenge_id = p.source_id "
+                "JOIN publishing_publishedentry e ON e.partnership_id = p.partnership_id "
+                "AND e.kind = 'agency' AND e.source_id = a.agency_id "
                 "WHERE p.partnership_id = %s",
                 [partnership.pk],
             )

@@ -78,7 +78,9 @@ rules.add_perm("log.export", is_staff)  # obj: partnership (leads get only their
 rules.add_perm("log.import", is_admin)
 rules.add_perm("log.manage_lists", is_admin)
 rules.add_perm("log.read_audit", is_admin)
-rules.add_perm("log.publish", is_chair)  # obj: partnership
+rules.add_perm("log.publish", is_chair)  # obj: partnership: approve, hold back, publish
+rules.add_perm("log.word_public", is_board)  # obj: partnership: a challenge's public wording
+rules.add_perm("log.configure_publishing", is_admin)  # obj: partnership
 rules.add_perm("log.view_challenge", can_see_challenge)  # obj: challenge
 rules.add_perm("log.edit_challenge", is_chair)
 rules.add_perm("log.record_progress", is_chair)

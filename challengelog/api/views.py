@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from challengelog.api import serializers as shapes
 from challengelog.publishing.downloads import PUBLIC_KEYS
-from challengelog.publishing.services import PublicNames, published_record
+from challengelog.publishing.services import published_record
 from challengelog.register import filters, selectors
 from challengelog.register.export import challenge_record
 from challengelog.register.models import Agency, ChallengeView, Forum, Partnership, record_view
@@ -77,13 +77,19 @@ def _page(request, partnership, base, *, staff: bool, record):
 
 
 def _public(partnership):
-    names = PublicNames(partnership)
-
     def record(item):
-        full = published_record(item, names)
+        full = published_record(item)
         return {key: full[key] for key in PUBLIC_KEYS}
 
     return record
+
+
+def _published_partnership(slug: str) -> Partnership:
+    """As the public pages: nothing of a partnership before its first publish."""
+    partnership = Partnership.objects.filter(slug=slug, publications__isnull=False).first()
+    if partnership is None:
+        raise exceptions.NotFound(f"No published log “{slug}”")
+    return partnership
 
 
 def _has_nul(value) -> bool:
@@ -127,7 +133,7 @@ class Index(Base):
                         f"/api/partnerships/{p.slug}/published/"
                     ),
                 }
-                for p in Partnership.objects.all()
+                for p in Partnership.objects.filter(publications__isnull=False).distinct()
             ]
         )
 
@@ -144,7 +150,7 @@ class PublishedList(Base):
         operation_id="published_list",
     )
     def get(self, request, slug):
-        partnership = _partnership(slug)
+        partnership = _published_partnership(slug)
         base = partnership.published.all()
         return Response(_page(request, partnership, base, staff=False, record=_public(partnership)))
 
@@ -158,7 +164,7 @@ class PublishedDetail(Base):
         operation_id="published_read",
     )
     def get(self, request, slug, reference):
-        partnership = _partnership(slug)
+        partnership = _published_partnership(slug)
         item = (
             partnership.published.select_related("forum")
             .prefetch_related("agencies")

@@ -76,7 +76,7 @@ def _rows(counts: dict, labels: dict, filter_name: str, slugs: dict) -> list[Row
     out = []
     for key, statuses in counts.items():
         raised, open_, assured = _by_status(statuses)
-        filters = {filter_name: slugs[key]} if key in slugs else {}
+        filters = {filter_name: slugs[key]} if slugs.get(key) else {}
         out.append(Row(labels.get(key, "Not recorded"), raised, open_, assured, filters))
     out.sort(key=lambda r: (-r.raised, r.label))
     return out
@@ -115,16 +115,19 @@ def _per_status(queryset: QuerySet, rows, key: str, link: str = "challenge_id") 
 
 
 def entry_rows(counts: dict, model, filter_name: str) -> list[Row]:
+    """Per meeting or raiser. ``model`` is the list the counts' keys are ids of: the internal
+    reference list, or the published copy's entries (whose wholly redacted ones have no slug,
+    and so no link)."""
     entries = model.objects.filter(pk__in=[k for k in counts if k is not None])
     labels = {e.pk: e.name for e in entries}
     slugs = {e.pk: e.slug for e in entries}
     return _rows(counts, labels, filter_name, slugs)
 
 
-def agency_rows(counts: dict, everyone: list) -> list[Row]:
+def agency_rows(counts: dict, everyone: list, model=Agency) -> list[Row]:
     """Per agency challenged (one challenge to two agencies counts for each), and those
     addressed to every partner."""
-    entries = Agency.objects.filter(pk__in=[k for k in counts if k is not None])
+    entries = model.objects.filter(pk__in=[k for k in counts if k is not None])
     labels = {e.pk: e.name for e in entries}
     slugs = {e.pk: e.slug for e in entries}
     out = _rows(counts, labels, "agency", slugs)
@@ -334,6 +337,7 @@ def figures(
     reads the same figures from the counts the database keeps."""
     through = queryset.model.agencies.through
     column = "challenge" if queryset.model.__name__ == "Challenge" else "publishedchallenge"
+    agency = queryset.model._meta.get_field("agencies")
     return assemble(
         statuses=dict(
             queryset.order_by()
@@ -342,7 +346,9 @@ def figures(
             .values_list("status", "n")
         ),
         days=_days(queryset),
-        agencies=_per_status(queryset, through.objects.all(), "agency_id", link=f"{column}_id"),
+        agencies=_per_status(
+            queryset, through.objects.all(), agency.m2m_reverse_name(), link=f"{column}_id"
+        ),
         everyone=list(
             queryset.filter(to_all_partners=True)
             .order_by()
@@ -360,6 +366,11 @@ def figures(
         internal=internal,
         count_limit=count_limit,
         whole=whole,
+        models=(
+            agency.related_model,
+            queryset.model._meta.get_field("forum").related_model,
+            queryset.model._meta.get_field("raised_by").related_model,
+        ),
     )
 
 
@@ -379,8 +390,10 @@ def assemble(
     internal: bool,
     count_limit: int | None = None,
     whole: bool = True,
+    models=(Agency, Forum, Raiser),
 ) -> dict:
-    """The figures from their counts (each ``{key: [(status, n)]}``), however counted."""
+    """The figures from their counts (each ``{key: [(status, n)]}``), however counted; the
+    keys are ids of ``models`` (the agencies', meetings' and raisers' lists)."""
     total = sum(statuses.values())
     calendar, reporting, undated = year_rows(days)
     out = {
@@ -393,9 +406,9 @@ def assemble(
         "undated": undated,
         "by_calendar_year": calendar,
         "by_reporting_year": reporting,
-        "by_agency": agency_rows(agencies, everyone),
-        "by_forum": entry_rows(forums, Forum, "forum"),
-        "by_raiser": entry_rows(raisers, Raiser, "raised_by"),
+        "by_agency": agency_rows(agencies, everyone, models[0]),
+        "by_forum": entry_rows(forums, models[1], "forum"),
+        "by_raiser": entry_rows(raisers, models[2], "raised_by"),
         "risk": risk_rows(risks),
         "time_to_assured": took_summary(took, statuses.get(ASSURED, 0)),
         "oldest_open": oldest_open(queryset, today, undated=undated_open),

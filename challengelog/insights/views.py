@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -283,14 +283,11 @@ def _slug(period: report.Period) -> str:
 
 @public_page
 def summary(request, slug):
-    from challengelog.publishing.services import PublicNames
+    from challengelog.register.views import published_partnership
 
-    partnership = get_object_or_404(Partnership, slug=slug)
+    partnership = published_partnership(request, slug)
+    # Its agencies', meetings' and raisers' names are the published copy's own.
     data = report.build_public(partnership, today=timezone.localdate())
-    names = PublicNames(partnership)
-    for key in RELABEL:
-        for row in data[key]:
-            row["label"] = names(row["label"])
     context = _period_context(data, log_url=reverse("log", args=[slug]), internal=False)
     context.update(_public_context(partnership, slug, request))
     return render(request, "insights/summary.html", context)

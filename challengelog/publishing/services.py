@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.text import slugify
 
 from challengelog.accounts.models import AuditEvent, record_event
 from challengelog.publishing import downloads, redaction
-from challengelog.publishing.models import NameReview, Publication, PublishedChallenge
+from challengelog.publishing.models import (
+    NameReview,
+    Publication,
+    PublishedChallenge,
+    PublishedEntry,
+)
 from challengelog.register.models import (
     RISK_FLAGS,
     Agency,
@@ -54,34 +61,8 @@ def known_terms(partnership: Partnership) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _holds_a_name(name: str) -> bool:
-    # Called for every canonical name on every public page: remembered, as it never changes.
+    # Called for every canonical name at every publish: remembered, as it never changes.
     return bool(redaction.detect(name))
-
-
-class PublicNames:
-    """Canonical names as the public may see them: a name holding a person's is redacted."""
-
-    do_not_call_in_templates = True  # a template passes it to the `public` filter
-
-    def __init__(self, partnership: Partnership):
-        self.terms = known_terms(partnership)
-        self.chosen = decisions(partnership)
-        self.cache = _redacted_names(tuple(self.terms), tuple(sorted(self.chosen.items())))
-
-    def __call__(self, name: str) -> str:
-        if name not in self.cache:
-            if len(self.cache) >= 10_000:
-                self.cache.clear()
-            self.cache[name] = redaction.redact(name or "", self.chosen, self.terms)
-        return self.cache[name]
-
-
-@lru_cache(maxsize=64)
-def _redacted_names(terms: tuple[str, ...], chosen: tuple[tuple[str, str], ...]) -> dict:
-    """The names already redacted under these known terms and reviewers' decisions, shared
-    by every request that has the same ones: redaction is a pure function of the three, and
-    a page of the log shows every agency's, meeting's and raiser's name in its filters."""
-    return {}
 
 
 def decisions(partnership: Partnership) -> dict[str, str]:
@@ -148,40 +129,166 @@ def pending(partnership: Partnership) -> list[str]:
     ]
 
 
+# A marker the redaction puts in place of a name: "[name removed]", "[councillor]".
+_MARKER = re.compile(r"\[[^\[\]]*\]")
+_SOURCES = {
+    PublishedEntry.Kind.AGENCY: Agency,
+    PublishedEntry.Kind.FORUM: Forum,
+    PublishedEntry.Kind.RAISER: Raiser,
+}
+
+
+def public_label(name: str, chosen: dict[str, str], terms) -> str:
+    """A canonical name as the public copy shows it."""
+    return redaction.redact(name or "", chosen, terms)
+
+
+def public_slug(label: str) -> str:
+    """The address of an entry's public page, made from its published label without the
+    redaction's markers; empty when nothing of the label is left (no page of its own)."""
+    return slugify(_MARKER.sub(" ", label))[:100].strip("-")
+
+
+class _Entries:
+    """The partnership's published entries, made as a publish needs them and brought up to
+    date with the reference lists once it is done (the snapshot of their names)."""
+
+    def __init__(self, partnership: Partnership):
+        self.partnership = partnership
+        self.known = {
+            (e.kind, e.source_id): e for e in PublishedEntry.objects.filter(partnership=partnership)
+        }
+
+    def get(self, kind: str, source_id: int | None) -> PublishedEntry | None:
+        if source_id is None:
+            return None
+        entry = self.known.get((kind, source_id))
+        if entry is None:
+            entry = PublishedEntry.objects.create(
+                partnership=self.partnership, kind=kind, source_id=source_id, name=""
+            )
+            self.known[(kind, source_id)] = entry
+        return entry
+
+    def refresh(self, chosen: dict[str, str], terms) -> None:
+        """Every entry a published challenge names gets its label, spellings and slug from the
+        reference list as it is now; entries no published challenge names are removed. An
+        entry whose internal source has gone (merged, deleted) keeps what was published."""
+        used = (
+            set(
+                PublishedChallenge.objects.filter(partnership=self.partnership)
+                .exclude(forum=None)
+                .values_list("forum_id", flat=True)
+            )
+            | set(
+                PublishedChallenge.objects.filter(partnership=self.partnership)
+                .exclude(raised_by=None)
+                .values_list("raised_by_id", flat=True)
+            )
+            | set(
+                PublishedChallenge.agencies.through.objects.filter(
+                    publishedchallenge__partnership=self.partnership
+                ).values_list("publishedentry_id", flat=True)
+            )
+        )
+        PublishedEntry.objects.filter(partnership=self.partnership).exclude(pk__in=used).delete()
+        entries = list(
+            PublishedEntry.objects.filter(partnership=self.partnership).order_by("source_id")
+        )
+        for kind, model in _SOURCES.items():
+            ids = [e.source_id for e in entries if e.kind == kind]
+            sources = {
+                m.pk: m
+                for m in model.objects.filter(partnership=self.partnership, pk__in=ids).only(
+                    "name", "aliases"
+                )
+            }
+            taken: set[str] = set()
+            for entry in (e for e in entries if e.kind == kind):
+                source = sources.get(entry.source_id)
+                if source is not None:
+                    entry.name = public_label(source.name, chosen, terms)
+                    entry.aliases = [
+                        label
+                        for label in dict.fromkeys(
+                            public_label(a, chosen, terms) for a in source.aliases
+                        )
+                        if label != entry.name
+                    ]
+                slug = base = public_slug(entry.name)
+                number = 2
+                while slug and slug in taken:
+                    slug, number = f"{base}-{number}", number + 1
+                taken.add(slug)
+                entry.slug = slug
+        # Slugs move between entries: cleared first, so no two hold one at any moment.
+        PublishedEntry.objects.filter(partnership=self.partnership).update(slug="")
+        PublishedEntry.objects.bulk_update(entries, ["name", "aliases", "slug"], batch_size=500)
+
+
+def _entries(partnership: Partnership) -> _Entries:
+    return _Entries(partnership)
+
+
 @transaction.atomic
 def publish(
-    *, partnership: Partnership, user=None, references=None, request=None, label: str = ""
+    *,
+    partnership: Partnership,
+    user=None,
+    references=None,
+    request=None,
+    label: str = "",
+    approvals: list[dict] | None = None,
 ) -> Publication:
     """Publish every challenge of the partnership, or those named; names nobody reviewed are
-    removed. Builds the whole-log downloads and records the act."""
+    removed, and the public wording a person set is used where it still stands. Builds the
+    whole-log downloads and records the act (with ``approvals``, who approved what)."""
+    from challengelog.publishing.models import PublicReview
+    from challengelog.publishing.review import wording_in_force
+
     terms = known_terms(partnership)
     chosen = decisions(partnership)
     publication = Publication.objects.create(
         partnership=partnership,
         published_by=user if user and user.is_authenticated else None,
         published_by_label=(user.email if user and user.is_authenticated else label)[:254],
+        approvals=approvals or [],
     )
+    reviews = {
+        r.challenge_id: r
+        for r in PublicReview.objects.filter(partnership=partnership).exclude(wording={})
+    }
     existing = {p.reference: p for p in PublishedChallenge.objects.filter(partnership=partnership)}
+    entries = _entries(partnership)
     count = 0
     for challenge in _challenges(partnership, references):
         values = internal_values(challenge)
-        public = {k: v for k, v in values.items() if k != "agency_ids"}
+        public = {
+            k: v for k, v in values.items() if k not in ("agency_ids", "forum_id", "raised_by_id")
+        }
+        wording = wording_in_force(reviews.get(challenge.pk), values)
         for name in REDACTED_FIELDS:
-            public[name] = redaction.redact(values[name] or "", chosen, terms)
+            text = wording.get(name, values[name] or "")
+            public[name] = redaction.redact(text, chosen, terms)
         copy = existing.get(challenge.reference) or PublishedChallenge(
             partnership=partnership, reference=challenge.reference
         )
         for name, value in public.items():
             setattr(copy, name, value)
+        copy.forum = entries.get(PublishedEntry.Kind.FORUM, values["forum_id"])
+        copy.raised_by = entries.get(PublishedEntry.Kind.RAISER, values["raised_by_id"])
         copy.source = challenge
         copy.source_fingerprint = fingerprint(values)
         copy.publication = publication
         copy.save()
-        copy.agencies.set(values["agency_ids"])
+        copy.agencies.set(
+            [entries.get(PublishedEntry.Kind.AGENCY, pk) for pk in values["agency_ids"]]
+        )
         count += 1
     publication.count = count
     # The public copies of challenges deleted since (by the retention rule, or by hand) go.
     PublishedChallenge.objects.filter(partnership=partnership, source__isnull=True).delete()
+    entries.refresh(chosen, terms)
     publication.total = PublishedChallenge.objects.filter(partnership=partnership).count()
     publication.files = build_downloads(partnership, publication)
     publication.save()
@@ -194,13 +301,14 @@ def publish(
         user_label=label,
         publication=publication.pk,
         count=count,
+        approvals=approvals or [],
     )
     return publication
 
 
-def published_record(item: PublishedChallenge, names=str) -> dict:
-    """A published challenge in the product's export shape (public keys only); `names` shows
-    canonical names as the public may see them."""
+def published_record(item: PublishedChallenge) -> dict:
+    """A published challenge in the product's export shape (public keys only), its names as
+    they were published."""
     return {
         "reference": item.reference,
         "date": item.date_raised.isoformat() if item.date_raised else None,
@@ -213,8 +321,8 @@ def published_record(item: PublishedChallenge, names=str) -> dict:
         "progress": item.progress,
         "resolved": item.resolved,
         "status": item.status,
-        "forum": names(item.forum.name) if item.forum else None,
-        "agencies": sorted(names(a.name) for a in item.agencies.all()),
+        "forum": item.forum.name if item.forum else None,
+        "agencies": sorted(a.name for a in item.agencies.all()),
     }
 
 
@@ -227,9 +335,7 @@ def _in_order(queryset):
 
 
 def published_records(queryset) -> list[dict]:
-    rows = list(_in_order(queryset))
-    names = PublicNames(rows[0].partnership) if rows else str
-    return [published_record(item, names) for item in rows]
+    return [published_record(item) for item in _in_order(queryset)]
 
 
 # What a download reads of each published challenge, in the order iter_published_records
@@ -276,15 +382,12 @@ def iter_published_records(queryset, chunk_size: int = 2000):
     chunk_size at a time, with one query for each chunk's agencies, so a download of any size
     holds only a chunk in memory."""
     through = PublishedChallenge.agencies.through
-    names = None
     for chunk in _chunks(queryset, chunk_size):
-        if names is None:
-            names = PublicNames(Partnership.objects.get(pk=chunk[0][1]))
         agencies: dict[int, list[str]] = {}
         for pk, name in through.objects.filter(
             publishedchallenge_id__in=[row[0] for row in chunk]
-        ).values_list("publishedchallenge_id", "agency__name"):
-            agencies.setdefault(pk, []).append(names(name))
+        ).values_list("publishedchallenge_id", "publishedentry__name"):
+            agencies.setdefault(pk, []).append(name)
         for (
             pk,
             _,
@@ -314,7 +417,7 @@ def iter_published_records(queryset, chunk_size: int = 2000):
                 "progress": progress,
                 "resolved": status == "assured",
                 "status": status,
-                "forum": names(forum) if forum is not None else None,
+                "forum": forum,
                 "agencies": sorted(agencies.get(pk, ())),
             }
 

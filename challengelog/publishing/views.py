@@ -1,4 +1,6 @@
-"""The public downloads, the accessibility statement, and the staff publishing page."""
+"""The public downloads; the accessibility statement, privacy notice and cookies page, the
+service's and each partnership's, and the staff page that sets them; the staff publishing
+page."""
 
 import tempfile
 from pathlib import Path
@@ -6,13 +8,16 @@ from pathlib import Path
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from challengelog.accounts.access import staff_page
-from challengelog.publishing import downloads, services
+from challengelog.publishing import downloads, review, services, site_information
+from challengelog.publishing.forms import SiteInformationForm
 from challengelog.publishing.models import Publication
 from challengelog.register import filters
 from challengelog.register.models import Partnership
+from challengelog.register.staff_views import _errors
 from challengelog.register.views import public_page
 
 PDF_ROW_LIMIT = 500
@@ -44,6 +49,7 @@ def download(request, slug, fmt):
             "publishing/download_refused.html",
             {
                 "partnership": partnership,
+                "publication": publication,
                 "message": "; ".join(
                     f"{form.fields[n].label}: {e[0]}" for n, e in form.errors.items()
                 ),
@@ -66,7 +72,7 @@ def download(request, slug, fmt):
         return render(
             request,
             "publishing/download_refused.html",
-            {"partnership": partnership, "message": refusal},
+            {"partnership": partnership, "publication": publication, "message": refusal},
             status=400,
         )
     if fmt in downloads.STREAMS and count > STREAM_ABOVE:
@@ -134,20 +140,144 @@ def _too_many(fmt: str, count: int, *, filtered: bool) -> str:
     return ""
 
 
+# The accessibility statement, privacy notice and cookies page: the service's own, and each
+# partnership's with its settings (none before its first publish).
+
+
+def _site_page(request, page: str, slug: str | None = None):
+    if slug is None:
+        context = {
+            "info": site_information.for_service(),
+            "partnerships": Partnership.objects.filter(publications__isnull=False).distinct(),
+            "base_template": "base.html",
+        }
+    else:
+        partnership = get_object_or_404(Partnership, slug=slug)
+        publication = partnership.publications.first()
+        if publication is None:
+            raise Http404("Nothing has been published yet")
+        context = {
+            "partnership": partnership,
+            "publication": publication,
+            "info": site_information.for_partnership(partnership),
+            "log_url": request.build_absolute_uri(reverse("log", args=[slug])),
+            "base_template": "register/_partnership_base.html",
+        }
+    if page == "cookies":
+        context["cookies"] = site_information.staff_cookies()
+    return render(request, f"publishing/{page}.html", context)
+
+
 def accessibility(request):
-    return render(request, "publishing/accessibility.html")
+    return _site_page(request, "accessibility")
+
+
+def privacy(request):
+    return _site_page(request, "privacy")
+
+
+def cookies(request):
+    return _site_page(request, "cookies")
+
+
+def partnership_accessibility(request, slug):
+    return _site_page(request, "accessibility", slug)
+
+
+def partnership_privacy(request, slug):
+    return _site_page(request, "privacy", slug)
+
+
+def partnership_cookies(request, slug):
+    return _site_page(request, "cookies", slug)
 
 
 @staff_page("log.publish")
+def edit_site_information(request, partnership):
+    row = site_information.stored(partnership)
+    info = site_information.for_partnership(partnership, row)
+    initial = {
+        name: getattr(info, name)
+        for name in (
+            "contact_email",
+            "contact_phone",
+            "contact_address",
+            "reply_days",
+            "compliance",
+            "testing",
+            "prepared_on",
+            "reviewed_on",
+            *site_information.TEXTS,
+        )
+    }
+    initial["version"] = row.version if row else 0
+    form = SiteInformationForm(request.POST or None, initial=initial)
+    context = {
+        "form": form,
+        "errors": [],
+        "info": info,
+        "publication_exists": partnership.publications.exists(),
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                site_information.save(
+                    partnership=partnership,
+                    user=request.user,
+                    version=form.cleaned_data["version"],
+                    **form.values(),
+                )
+            except site_information.Conflict as conflict:
+                fresh = request.POST.copy()
+                fresh["version"] = conflict.version
+                context["form"] = SiteInformationForm(fresh, initial=initial)
+                context["form"].is_valid()
+                context["conflict"] = conflict
+                context["errors"] = [
+                    (
+                        "",
+                        "",
+                        "The accessibility statement, privacy notice and cookies page were "
+                        "changed by someone else while you were working on them. Nothing you "
+                        "entered was saved: check their changes below, then save again if "
+                        "yours still apply.",
+                    )
+                ]
+                return _site_form(request, context, status=409)
+            messages.success(
+                request,
+                "Saved: the accessibility statement, privacy notice and cookies page show it now",
+            )
+            return redirect("publishing-site-information", partnership.slug)
+        context["errors"] = _errors(form)
+    return _site_form(request, context)
+
+
+def _site_form(request, context, status=200):
+    form = context["form"]
+    context["prepared"] = form.date_parts("prepared_on")
+    context["reviewed"] = form.date_parts("reviewed_on")
+    return render(request, "publishing/site_information.html", context, status=status)
+
+
+@staff_page("log.word_public")
 def publishing_home(request, partnership):
+    required = review.review_required(partnership)
+    items, waiting_count = review.waiting(partnership) if required else ([], 0)
     return render(
         request,
         "publishing/home.html",
         {
             "publication": partnership.publications.first(),
             "publications": Publication.objects.filter(partnership=partnership)[:10],
-            "pending": services.pending(partnership),
+            "review_required": required,
+            "waiting": items,
+            "waiting_count": waiting_count,
+            "approved": review.approved_references(partnership) if required else [],
+            "pending": [] if required else services.pending(partnership),
             "names": services.names_found(partnership),
+            "can_publish": request.user.has_perm("log.publish", partnership),
+            "can_configure": request.user.has_perm("log.configure_publishing", partnership),
         },
     )
 
@@ -155,6 +285,19 @@ def publishing_home(request, partnership):
 @require_POST
 @staff_page("log.publish")
 def publish(request, partnership):
+    if review.review_required(partnership):
+        publication = review.publish_approved(
+            partnership=partnership, user=request.user, request=request
+        )
+        if publication is None:
+            messages.error(request, "Approve at least one challenge before publishing")
+        else:
+            messages.success(
+                request,
+                f"Published the {publication.count} approved "
+                f"challenge{'s' if publication.count != 1 else ''}",
+            )
+        return redirect("publishing-home", partnership.slug)
     chosen = request.POST.get("references", "").replace(",", " ").split()
     references = None
     if request.POST.get("scope") == "chosen":
@@ -190,4 +333,119 @@ def review_name(request, partnership):
         partnership=partnership, name=name, replacement=replacement, user=request.user
     )
     messages.success(request, f"“{name}” will be shown as “{replacement}” from the next publish")
+    return redirect("publishing-home", partnership.slug)
+
+
+def _to_review(partnership, reference: str) -> str:
+    from django.urls import reverse
+
+    return reverse("publishing-home", args=[partnership.slug]) + f"#review-{reference}"
+
+
+@require_POST
+@staff_page("log.publish")
+def decide(request, partnership, reference):
+    """Approve one challenge's public copy, or hold it back with a reason."""
+    try:
+        review.decide(
+            partnership=partnership,
+            reference=reference,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+            seen=request.POST.get("seen", ""),
+            user=request.user,
+        )
+    except review.ReviewError as error:
+        messages.error(request, f"Challenge {reference}: {error}")
+        return redirect(_to_review(partnership, reference))
+    word = "approved" if request.POST.get("decision") == "approved" else "held back"
+    messages.success(request, f"Challenge {reference} {word}")
+    return redirect(_to_review(partnership, reference))
+
+
+@require_POST
+@staff_page("log.publish")
+def approve_page(request, partnership):
+    """Approve every challenge listed on the page as it was seen (reference and
+    fingerprint): one that changed since is left for another look."""
+    done, changed = [], []
+    for pair in request.POST.getlist("seen"):
+        reference, _, seen = pair.rpartition(":")
+        try:
+            review.decide(
+                partnership=partnership,
+                reference=reference,
+                decision="approved",
+                seen=seen,
+                user=request.user,
+            )
+            done.append(reference)
+        except review.ReviewError:
+            changed.append(reference)
+    if done:
+        messages.success(request, f"Approved {len(done)}: {', '.join(done)}")
+    if changed:
+        messages.error(request, f"Not approved, changed since you looked: {', '.join(changed)}")
+    return redirect("publishing-home", partnership.slug)
+
+
+@staff_page("log.word_public")
+def wording(request, partnership, reference):
+    """Change what the public copy of one challenge says (never its internal record)."""
+    from challengelog.publishing.models import WORDING_FIELDS, PublicReview
+    from challengelog.register.selectors import challenges_for_export
+
+    challenge = challenges_for_export(partnership).filter(reference=reference).first()
+    if challenge is None:
+        raise Http404(f"No challenge {reference}")
+    values = services.internal_values(challenge)
+    current = PublicReview.objects.filter(challenge=challenge).first()
+    in_force = review.wording_in_force(current, values)
+    version = current.version if current else 0
+    errors = []
+    texts = {name: in_force.get(name, values[name] or "") for name in WORDING_FIELDS}
+    if request.method == "POST":
+        texts = {name: request.POST.get(name, "") for name in WORDING_FIELDS}
+        try:
+            review.set_wording(
+                partnership=partnership,
+                reference=reference,
+                wording=texts,
+                user=request.user,
+                version=int(request.POST.get("version") or 0),
+            )
+        except (review.ReviewError, ValueError) as error:
+            errors.append(("", getattr(error, "field", ""), str(error)))
+        else:
+            messages.success(
+                request, f"The public wording of challenge {reference} is saved: approve it next"
+            )
+            return redirect(_to_review(partnership, reference))
+    return render(
+        request,
+        "publishing/wording.html",
+        {
+            "challenge": challenge,
+            "fields": [
+                (name, label, texts[name], values[name] or "")
+                for name, label in WORDING_FIELDS.items()
+            ],
+            "version": version,
+            "errors": errors,
+        },
+        status=409 if any("changed" in e[2] for e in errors) else (400 if errors else 200),
+    )
+
+
+@require_POST
+@staff_page("log.configure_publishing")
+def publishing_settings(request, partnership):
+    without = request.POST.get("without_review") == "yes"
+    review.set_without_review(partnership=partnership, without_review=without, user=request.user)
+    messages.success(
+        request,
+        "Challenges are now published without review"
+        if without
+        else "Every new or changed challenge now waits for approval before it is published",
+    )
     return redirect("publishing-home", partnership.slug)

@@ -18,6 +18,17 @@ from challengelog.register.search import search
 ALL_PARTNERS = "all-partners"
 
 
+def entries_of(model, name: str, partnership: Partnership) -> QuerySet:
+    """The agencies, meetings or raisers (``name``) a log of ``model`` can be filtered by: the
+    reference list for the internal log; for a copy that keeps its own entries (the published
+    log's), those of the right kind that have a page of their own (a slug)."""
+    field = model._meta.get_field("agencies" if name == "agency" else name)
+    queryset = field.related_model.objects.filter(
+        partnership=partnership, **field.remote_field.limit_choices_to
+    )
+    return queryset.exclude(slug="") if queryset.model not in (Agency, Forum, Raiser) else queryset
+
+
 class LogFilters(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search")
     agency = forms.ChoiceField(required=False, label="Agency challenged")
@@ -47,9 +58,8 @@ class LogFilters(forms.Form):
         self.partnership = partnership
         self.model = model
         self.entries = {
-            "agency": list(Agency.objects.filter(partnership=partnership).only("name", "slug")),
-            "forum": list(Forum.objects.filter(partnership=partnership).only("name", "slug")),
-            "raised_by": list(Raiser.objects.filter(partnership=partnership).only("name", "slug")),
+            name: list(entries_of(model, name, partnership).only("name", "slug"))
+            for name in ("agency", "forum", "raised_by")
         }
         for name, entries in self.entries.items():
             choices = [("", "Any")]

@@ -32,6 +32,8 @@ RESERVED_SLUGS = frozenset(
         "signout",
         "sign-out",
         "accessibility",
+        "privacy",
+        "cookies",
         "help",
         "about",
         "health",

@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import http_date
@@ -15,7 +16,7 @@ from django.views.decorators.http import condition
 from challengelog.register import filters, selectors
 from challengelog.register.models import Agency, Challenge, Forum, Partnership, Raiser
 
-RELEASE = "2"  # part of the public ETag: raise it when public page markup changes
+RELEASE = "3"  # part of the public ETag: raise it when public page markup changes
 
 ENTRY_KINDS = {
     "agencies": (Agency, "agency", "Agencies challenged", "Agency"),
@@ -25,7 +26,8 @@ ENTRY_KINDS = {
 
 
 def log_index(request):
-    partnerships = list(Partnership.objects.all())
+    # Nothing of a partnership is public before its first publish, not even its name.
+    partnerships = list(Partnership.objects.filter(publications__isnull=False).distinct())
     if len(partnerships) == 1:
         return redirect("log", slug=partnerships[0].slug)
     return render(request, "register/log_index.html", {"partnerships": partnerships})
@@ -41,11 +43,6 @@ def _listing(
     values = form.values()
     for name in fixed or {}:
         values.pop(name, None)
-    if not staff:
-        names = _public_names(request, partnership)
-        for name in ("agency", "forum", "raised_by"):
-            field = form.fields[name]
-            field.choices = [(value, names(label)) for value, label in field.choices]
     apply = filters.apply_staff if staff else filters.apply
     queryset = apply(base_queryset, form, {**values, **(fixed or {})})
     errors = [(form.fields[name].label, name, e) for name, es in form.errors.items() for e in es]
@@ -257,29 +254,30 @@ def _published(partnership):
     return partnership.published.all()
 
 
-def _public_names(request, partnership):
-    """The partnership's names as the public may see them (made once per request)."""
-    from challengelog.publishing.services import PublicNames
+def published_partnership(request, slug) -> Partnership:
+    """The partnership whose public page is asked for: none before its first publish, so
+    that nothing of it (not even that it exists) is public until then."""
+    if _publication(slug, request) is None:
+        raise Http404("Nothing has been published yet")
+    return get_object_or_404(Partnership, slug=slug)
 
-    known = getattr(request, "_public_names", None)
-    if known is None or known[0] != partnership.pk:
-        known = (partnership.pk, PublicNames(partnership))
-        if request is not None:
-            request._public_names = known
-    return known[1]
+
+def _public_entries(partnership, kind):
+    """The published entries of one kind that have a page of their own, and the name by which
+    they reach their published challenges."""
+    name = ENTRY_KINDS[kind][1]
+    model = partnership.published.model
+    field = model._meta.get_field("agencies" if name == "agency" else name)
+    return filters.entries_of(model, name, partnership), field.related_query_name()
 
 
 def _public_context(partnership, slug, request=None) -> dict:
-    return {
-        "partnership": partnership,
-        "publication": _publication(slug, request),
-        "public_names": _public_names(request, partnership),
-    }
+    return {"partnership": partnership, "publication": _publication(slug, request)}
 
 
 @public_page
 def log(request, slug):
-    partnership = get_object_or_404(Partnership, slug=slug)
+    partnership = published_partnership(request, slug)
     publication = _publication(slug, request)
     # The latest publication counted the published log: the unfiltered page shows that.
     total = publication.total if publication else None
@@ -290,7 +288,7 @@ def log(request, slug):
 
 @public_page
 def challenge(request, slug, reference):
-    partnership = get_object_or_404(Partnership, slug=slug)
+    partnership = published_partnership(request, slug)
     item = (
         _published(partnership)
         .select_related("forum", "raised_by")
@@ -309,11 +307,15 @@ def challenge(request, slug, reference):
 
 @public_page
 def entries(request, slug, kind):
-    partnership = get_object_or_404(Partnership, slug=slug)
+    partnership = published_partnership(request, slug)
     if kind not in ENTRY_KINDS:
         raise Http404
-    model, _, title, _ = ENTRY_KINDS[kind]
-    rows = selectors.entries_with_counts(model, partnership, relation="published_challenges")
+    _, _, title, _ = ENTRY_KINDS[kind]
+    rows, relation = _public_entries(partnership, kind)
+    rows = rows.annotate(
+        total=Count(relation, distinct=True),
+        open=Count(relation, filter=Q(**{f"{relation}__status": "open"}), distinct=True),
+    ).order_by("-total", "name")
     return render(
         request,
         "register/entries.html",
@@ -323,7 +325,7 @@ def entries(request, slug, kind):
             "title": title,
             "entries": [e for e in rows if e.total],
             "all_partners": _published(partnership).filter(to_all_partners=True).count()
-            if model is Agency
+            if kind == "agencies"
             else None,
         },
     )
@@ -331,11 +333,12 @@ def entries(request, slug, kind):
 
 @public_page
 def entry(request, slug, kind, entry_slug):
-    partnership = get_object_or_404(Partnership, slug=slug)
+    partnership = published_partnership(request, slug)
     if kind not in ENTRY_KINDS:
         raise Http404
-    model, field, title, singular = ENTRY_KINDS[kind]
-    item = get_object_or_404(model, partnership=partnership, slug=entry_slug)
+    _, field, title, singular = ENTRY_KINDS[kind]
+    rows, _ = _public_entries(partnership, kind)
+    item = get_object_or_404(rows, slug=entry_slug)
     context = _listing(request, partnership, _published(partnership), {field: item.slug})
     filtered = filters.apply(_published(partnership), context["form"], {field: item.slug})
     counts = selectors.status_counts(filtered)
@@ -354,5 +357,7 @@ def entry(request, slug, kind, entry_slug):
     if kind == "agencies":
         from challengelog.insights.services import recurring_for_agency
 
-        context["recurring"] = recurring_for_agency(partnership, item, published=True)
+        agency = Agency.objects.filter(partnership=partnership, pk=item.source_id).first()
+        if agency is not None:
+            context["recurring"] = recurring_for_agency(partnership, agency, published=True)
     return render(request, "register/entry.html", context)

@@ -72,7 +72,7 @@ def test_filters_are_the_log_pages_and_mistakes_are_named(api, with_published):
     assert "cursor could not be read" in cursor.json()["fields"]["after"][0]
     missing = client.get("/api/partnerships/nowhere/published/")
     assert missing.status_code == 404
-    assert missing.json() == {"error": "No partnership “nowhere”", "status": 404}
+    assert missing.json() == {"error": "No published log “nowhere”", "status": 404}
     nothing = client.get("/api/no-such-thing/")
     assert nothing.status_code == 404
     assert nothing["Content-Type"] == "application/json"

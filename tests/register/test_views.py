@@ -28,7 +28,13 @@ def test_log_redirects_to_the_only_partnership(published, client):
 
 
 def test_log_lists_partnerships_when_there_are_several(published, client):
-    Partnership.objects.create(name="Another Board", slug="another")
+    from challengelog.publishing.services import publish
+
+    another = Partnership.objects.create(name="Another Board", slug="another")
+    # Nothing of a partnership is public before its first publish, not even its name.
+    assert client.get("/log/")["Location"] == "/southampton/log/"
+    assert client.get("/another/log/").status_code == 404
+    publish(partnership=another, label="test")
     response = client.get("/log/")
     assert response.status_code == 200
     assert "/southampton/log/" in response.text
@@ -193,16 +199,18 @@ def test_queries_per_page_do_not_grow_with_the_rows(published, client, url):
 
 def test_filter_options_mark_the_one_in_use_and_escape_every_label(published, client):
     partnership = Partnership.objects.get()
-    partnership.agency_set.create(name='<b>"Quoted" & Co</b>', slug="quoted-co")
+    agency = partnership.agency_set.create(name='<b>"Quoted" & Co</b>', slug="quoted-co")
+    partnership.challenges.get(reference="148").agencies.add(agency)
     from challengelog.publishing.services import publish
 
     publish(partnership=partnership, label="test")
-    page = client.get("/southampton/log/?status=open&agency=quoted-co").text
+    # The public address is made from the published label, not the internal slug.
+    page = client.get("/southampton/log/?status=open&agency=bquoted-cob").text
     assert '<option value="open" selected>Open</option>' in page
     assert '<option value="assured">Assured</option>' in page
     assert '<option value="" selected>' not in page
     assert "&lt;b&gt;&quot;Quoted&quot; &amp; Co&lt;/b&gt;</option>" in page
-    assert '<option value="quoted-co" selected>' in page
+    assert '<option value="bquoted-cob" selected>' in page
     assert "<b>" not in page
 
 

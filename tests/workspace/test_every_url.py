@@ -36,11 +36,18 @@ PUBLIC = {
     "public summary": "/southampton/log/summary/",
     "public csv": "/southampton/log/download.csv",
     "accessibility": "/accessibility/",
+    "privacy": "/privacy/",
+    "cookies": "/cookies/",
+    "partnership accessibility": "/southampton/accessibility/",
+    "partnership privacy": "/southampton/privacy/",
+    "partnership cookies": "/southampton/cookies/",
     "sign in": "/sign-in/",
 }
 MORE = {
     "evidence": (f"{S}/evidence/{{evidence}}/", (AWAY, NO, OK, OK, OK, OK, GONE)),
     "lists review": (f"{S}/lists/review/", (AWAY, NO, AWAY, NO, NO, NO, NO)),  # none to review
+    "site information": (f"{S}/publishing/site-information/", (AWAY, NO, OK, OK, NO, NO, NO)),
+    "public wording": (f"{S}/publishing/review/144/wording/", (AWAY, NO, OK, OK, OK, NO, NO)),
     "lists entry": (f"{S}/lists/agencies/police/", (AWAY, NO, OK, NO, NO, NO, NO)),
     "import preview": (f"{S}/import/{TOKEN}/", (AWAY, NO, GONE, NO, NO, NO, NO)),
     "import status": (f"{S}/import/{TOKEN}/status/", (AWAY, NO, GONE, NO, NO, NO, NO)),
@@ -56,6 +63,21 @@ SIGN_ON = {
 REFUSED = {
     "publish": (f"{S}/publishing/publish/", {"scope": "all"}, ["member", "lead", "other_lead"]),
     "publishing names": (f"{S}/publishing/names/", {}, ["member", "lead", "other_lead"]),
+    "publishing decision": (
+        f"{S}/publishing/review/144/",
+        {"decision": "approved"},
+        ["member", "lead", "other_lead"],
+    ),
+    "approve a page": (
+        f"{S}/publishing/approve-page/",
+        {"seen": "144:x"},
+        ["member", "lead", "other_lead"],
+    ),
+    "publishing settings": (
+        f"{S}/publishing/settings/",
+        {"without_review": "yes"},
+        ["chair", "member", "lead"],
+    ),
     "lists rename": (f"{S}/lists/agencies/police/rename/", {"name": "Cops"}, ["chair", "lead"]),
     "lists merge": (f"{S}/lists/agencies/police/merge/", {"into": "1"}, ["chair", "member"]),
     "lists retire": (f"{S}/lists/agencies/police/retire/", {}, ["chair", "lead"]),
