@@ -283,19 +283,18 @@ def set_wording(
 def approved_references(partnership: Partnership) -> list[dict]:
     """What the next publish publishes: the challenges whose approval holds for their record
     as it is now, with who approved them and when."""
+    approved = PublicReview.Decision.APPROVED
     reviews = {
         r.challenge_id: r
-        for r in PublicReview.objects.filter(
-            partnership=partnership, decision=PublicReview.Decision.APPROVED
-        )
+        for r in PublicReview.objects.filter(partnership=partnership, decision=approved)
     }
     published = dict(
         PublishedChallenge.objects.filter(
-            partnership=partnership, source_id__in=list(reviews)
+            partnership=partnership, source__public_review__decision=approved
         ).values_list("source_id", "source_fingerprint")
     )
     out = []
-    for challenge in challenges_for_export(partnership).filter(pk__in=list(reviews)):
+    for challenge in challenges_for_export(partnership).filter(public_review__decision=approved):
         review = reviews[challenge.pk]
         current = services.fingerprint(services.internal_values(challenge))
         if review.fingerprint != current or published.get(challenge.pk) == current:

@@ -72,10 +72,15 @@ def decisions(partnership: Partnership) -> dict[str, str]:
 
 
 def _challenges(partnership: Partnership, references=None):
+    """The partnership's challenges, or those named: read a thousand references at a time, as
+    a database takes only so many values in one query."""
     queryset = challenges_for_export(partnership)
-    if references is not None:
-        queryset = queryset.filter(reference__in=list(references))
-    return queryset
+    if references is None:
+        yield from queryset
+        return
+    references = list(references)
+    for start in range(0, len(references), 1000):
+        yield from queryset.filter(reference__in=references[start : start + 1000])
 
 
 def internal_values(challenge: Challenge) -> dict:
