@@ -3,6 +3,8 @@ saved."""
 
 import datetime as dt
 
+import time_machine
+
 from challengelog.accounts.models import User
 from challengelog.followup.models import Meeting
 from challengelog.register.models import Action, Forum
@@ -11,47 +13,49 @@ S = "/staff/southampton"
 
 
 def test_a_chair_adds_moves_and_cancels_a_meeting(as_user, partnership, raise_one):
-    client = as_user("chair")
-    forum = Forum.objects.get(partnership=partnership, name="Executive")
-    response = client.post(
-        f"{S}/meetings/",
-        {"forum": forum.pk, "date": "14/01/2027", "title": "", "location": "Civic Centre"},
-    )
-    assert response.status_code == 302
-    meeting = Meeting.objects.get(forum=forum, date=dt.date(2027, 1, 14))
-    assert "Civic Centre" in client.get(f"{S}/meetings/").text
-    # The same forum on the same day again, and a date that is not one: both named.
-    again = client.post(f"{S}/meetings/", {"forum": forum.pk, "date": "14/01/2027"})
-    assert "Executive already meets on 14/01/2027" in again.text
-    wrong = client.post(f"{S}/meetings/", {"forum": forum.pk, "date": "31/02/2027"})
-    assert "Enter a real date" in wrong.text
-    assert Meeting.objects.filter(forum=forum, date__year=2027).count() == 1
-    # An action due for it moves with it; cancelling leaves the date as it was.
-    action = Action.objects.create(
-        challenge=raise_one(dt.date(2026, 11, 2)), text="x", due_meeting=meeting, due=None
-    )
-    moved = client.post(
-        f"{S}/meetings/{meeting.pk}/edit/",
-        {"date": "21/01/2027", "title": "Extraordinary", "location": "", "cancelled": ""},
-        follow=True,
-    )
-    assert "Meeting saved; 1 action due for it moved with it" in moved.text
-    action.refresh_from_db()
-    assert action.due == dt.date(2027, 1, 14)  # 5 working days before Wednesday 21st
-    client.post(
-        f"{S}/meetings/{meeting.pk}/edit/",
-        {"date": "28/01/2027", "title": "", "location": "", "cancelled": "on"},
-    )
-    meeting.refresh_from_db()
-    action.refresh_from_db()
-    assert meeting.cancelled
-    assert action.due == dt.date(2027, 1, 14)
-    # A board member reads the plan but cannot add to it.
-    member = as_user("member")
-    assert member.get(f"{S}/meetings/").status_code == 200
-    assert "Add a meeting" not in member.get(f"{S}/meetings/").text
-    refused = member.post(f"{S}/meetings/", {"forum": forum.pk, "date": "15/01/2027"})
-    assert refused.status_code == 403
+    # The meetings are ahead of the day this runs on: the forward plan lists them.
+    with time_machine.travel(dt.datetime(2026, 11, 26, 10, tzinfo=dt.UTC)):
+        client = as_user("chair")
+        forum = Forum.objects.get(partnership=partnership, name="Executive")
+        response = client.post(
+            f"{S}/meetings/",
+            {"forum": forum.pk, "date": "14/01/2027", "title": "", "location": "Civic Centre"},
+        )
+        assert response.status_code == 302
+        meeting = Meeting.objects.get(forum=forum, date=dt.date(2027, 1, 14))
+        assert "Civic Centre" in client.get(f"{S}/meetings/").text
+        # The same forum on the same day again, and a date that is not one: both named.
+        again = client.post(f"{S}/meetings/", {"forum": forum.pk, "date": "14/01/2027"})
+        assert "Executive already meets on 14/01/2027" in again.text
+        wrong = client.post(f"{S}/meetings/", {"forum": forum.pk, "date": "31/02/2027"})
+        assert "Enter a real date" in wrong.text
+        assert Meeting.objects.filter(forum=forum, date__year=2027).count() == 1
+        # An action due for it moves with it; cancelling leaves the date as it was.
+        action = Action.objects.create(
+            challenge=raise_one(dt.date(2026, 11, 2)), text="x", due_meeting=meeting, due=None
+        )
+        moved = client.post(
+            f"{S}/meetings/{meeting.pk}/edit/",
+            {"date": "21/01/2027", "title": "Extraordinary", "location": "", "cancelled": ""},
+            follow=True,
+        )
+        assert "Meeting saved; 1 action due for it moved with it" in moved.text
+        action.refresh_from_db()
+        assert action.due == dt.date(2027, 1, 14)  # 5 working days before Wednesday 21st
+        client.post(
+            f"{S}/meetings/{meeting.pk}/edit/",
+            {"date": "28/01/2027", "title": "", "location": "", "cancelled": "on"},
+        )
+        meeting.refresh_from_db()
+        action.refresh_from_db()
+        assert meeting.cancelled
+        assert action.due == dt.date(2027, 1, 14)
+        # A board member reads the plan but cannot add to it.
+        member = as_user("member")
+        assert member.get(f"{S}/meetings/").status_code == 200
+        assert "Add a meeting" not in member.get(f"{S}/meetings/").text
+        refused = member.post(f"{S}/meetings/", {"forum": forum.pk, "date": "15/01/2027"})
+        assert refused.status_code == 403
 
 
 def test_each_person_chooses_notices_or_the_digest(as_user, people):
