@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django import forms
@@ -28,6 +29,14 @@ class GovukForm(forms.Form):
             field.error_messages["required"] = f"{verb} {label}"
 
 
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 28 February for a 29th in a year that has none."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 class UKDateField(forms.CharField):
     """A date typed as people do in the UK: 06/06/2017, 6 June 2017."""
 
@@ -41,7 +50,7 @@ class UKDateField(forms.CharField):
         if not value:
             return None
         today = timezone.localdate()
-        horizon = today.replace(year=today.year + 5) if self.future_allowed else today
+        horizon = _years_after(today, 5) if self.future_allowed else today
         try:
             return parse_date(value, today=horizon)
         except DateError as exc:

@@ -1,8 +1,10 @@
 """Raising a challenge with actions, an agency answering with evidence, the chair deciding;
 every step in the history, the audit log and the rules about what each step needs."""
 
+import datetime as dt
 import re
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from challengelog.accounts.models import AuditEvent
@@ -65,6 +67,22 @@ def test_a_chair_raises_with_two_actions_and_it_takes_the_next_number(as_user):
     to = client.get(f"{S}/log/144/").content.decode().split(">To<")[1].split("</div>")[0]
     assert "Children &amp; Families Service" in to
     assert "<li>Children and Families Service</li>" in to
+
+
+def test_on_29_february_an_action_may_be_due_up_to_five_years_on(as_user):
+    # Five years after a 29 February there is no 29th: the furthest due date is the 28th.
+    with time_machine.travel(dt.datetime(2028, 2, 29, 10, tzinfo=dt.UTC)):
+        client = as_user("chair")
+        cfs = _agency("children-and-families-service").pk
+        too_far = _raise(client, agencies=[cfs], **{"actions-0-due": "01/03/2033"})
+        assert too_far.status_code == 200
+        assert "“01/03/2033” is in the future" in too_far.content.decode()
+        response = _raise(client, agencies=[cfs], **{"actions-0-due": "28/02/2033"})
+        assert response.status_code == 302, response.content.decode()[:3000]
+        action = Challenge.objects.get(reference="149").actions.get(
+            text="Report attendance figures"
+        )
+        assert action.due == dt.date(2033, 2, 28)
 
 
 def test_mistakes_are_listed_in_an_error_summary_and_nothing_is_saved(as_user):
