@@ -3,6 +3,8 @@
 import datetime as dt
 import re
 
+from django.utils import timezone
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -42,10 +44,11 @@ class DateError(ValueError):
     """A date that cannot be read; the message says why, in words a user understands."""
 
 
-def _year(text: str) -> int:
+def _year(text: str, today: dt.date) -> int:
+    """A year as written; two digits are this century's up to next year, else the last's."""
     year = int(text)
     if len(text) == 2:
-        year += 2000 if year <= (dt.date.today().year % 100) + 1 else 1900
+        year += 2000 if year <= (today.year % 100) + 1 else 1900
     return year
 
 
@@ -59,9 +62,10 @@ def _make(year: int, month: int, day: int, original: str) -> dt.date:
 def parse_date(value, *, today: dt.date | None = None) -> dt.date | None:
     """A date from a cell: a date or datetime, an Excel serial number, or UK-style text.
 
-    Returns None for an empty cell. Raises DateError naming the problem otherwise.
+    Returns None for an empty cell. Raises DateError naming the problem otherwise. `today`
+    is the latest date allowed: by default today in the configured time zone (TIME_ZONE).
     """
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -76,7 +80,7 @@ def parse_date(value, *, today: dt.date | None = None) -> dt.date | None:
         text = " ".join(str(value).split())
         if not text:
             return None
-        result = _parse_text(text)
+        result = _parse_text(text, today)
     if result > today:
         raise DateError(f"“{value}” is in the future")
     if result < EARLIEST:
@@ -84,9 +88,9 @@ def parse_date(value, *, today: dt.date | None = None) -> dt.date | None:
     return result
 
 
-def _parse_text(text: str) -> dt.date:
+def _parse_text(text: str, today: dt.date) -> dt.date:
     if m := _NUMERIC.match(text):
-        day, month, year = int(m.group(1)), int(m.group(2)), _year(m.group(3))
+        day, month, year = int(m.group(1)), int(m.group(2)), _year(m.group(3), today)
         if month > 12:
             raise DateError(f"“{text}” has no month {month}: dates are read day first (DD/MM/YYYY)")
         return _make(year, month, day, text)
@@ -95,7 +99,7 @@ def _parse_text(text: str) -> dt.date:
     if m := _WORDS.match(text):
         month = MONTHS.get(m.group(2).lower())
         if month:
-            return _make(_year(m.group(3)), month, int(m.group(1)), text)
+            return _make(_year(m.group(3), today), month, int(m.group(1)), text)
     if m := _WORDS_MONTH_FIRST.match(text):
         month = MONTHS.get(m.group(1).lower())
         if month:

@@ -1,6 +1,8 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from challengelog.importing.dates import DateError, parse_date
 
@@ -41,3 +43,21 @@ def test_dates_people_type(text, expected):
 def test_dates_that_are_refused_say_why(text, message):
     with pytest.raises(DateError, match=message):
         parse_date(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [(TODAY, dt.date(1995, 5, 5)), (dt.date(2096, 1, 1), dt.date(2095, 5, 5))],
+)
+def test_a_two_digit_year_is_read_from_the_day_given(today, expected):
+    assert parse_date("05/05/95", today=today) == expected
+
+
+def test_today_is_the_day_in_england_not_on_the_machine():
+    # 00:30 on 15 June in London is still 14 June on a machine kept in UTC.
+    with time_machine.travel(dt.datetime(2027, 6, 14, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False):
+        assert dt.date.today() == dt.date(2027, 6, 14)
+        assert parse_date("15/06/2027") == dt.date(2027, 6, 15)
+        assert parse_date("15/06/27") == dt.date(2027, 6, 15)
+        with pytest.raises(DateError, match="is in the future"):
+            parse_date("16/06/2027")
