@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from challengelog.publishing.models import SiteInformation
@@ -123,7 +124,7 @@ def standard_dates(partnership: Partnership | None) -> tuple[dt.date, dt.date]:
     first = None
     if partnership is not None:
         earliest = partnership.publications.order_by("published_at").first()
-        first = earliest.published_at.date() if earliest else None
+        first = timezone.localdate(earliest.published_at) if earliest else None
     if first is None:
         return STANDARD_PREPARED, STANDARD_REVIEWED
     return max(first, STANDARD_PREPARED), max(first, STANDARD_REVIEWED)

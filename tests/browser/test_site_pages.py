@@ -102,7 +102,10 @@ def test_the_staff_page_is_accessible_at_both_widths(chair, browser, assert_acce
         _shot(page, _name(SITE, width) + "-errors")
 
         page.get_by_label("E-mail address").fill(f"unit{width}@example.org")
+        # A day in the past whatever today is (the form refuses a date to come).
+        page.locator("#id_prepared_on_day").fill("26")
         page.locator("#id_prepared_on_month").fill("11")
+        page.locator("#id_prepared_on_year").fill("2026")
         page.get_by_role("button", name="Save").click()
         page.wait_for_url(re.compile(r"/site-information/$"))
         assert "Saved" in page.locator(".govuk-notification-banner").inner_text()

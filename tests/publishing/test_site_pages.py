@@ -203,7 +203,7 @@ def test_every_footer_links_the_three_pages(published, as_user, client):
 # Settings ----------------------------------------------------------------------------------
 
 
-def test_settings_are_shown_on_the_pages_once_saved(published, as_user, today):
+def test_settings_are_shown_on_the_pages_once_saved(today, published, as_user):
     client = as_user("admin")
     page = client.get(SITE)
     assert page.status_code == 200
@@ -263,7 +263,7 @@ def test_settings_are_shown_on_the_pages_once_saved(published, as_user, today):
     assert "business.unit@example.org" in _text(client.get("/southampton/cookies/"))
 
 
-def test_a_text_left_as_the_standard_wording_follows_it(published, as_user, today):
+def test_a_text_left_as_the_standard_wording_follows_it(today, published, as_user):
     client = as_user("chair")
     page = client.get(SITE)
     # Post back what the form offered, changing only the e-mail address.
@@ -295,7 +295,7 @@ def test_a_text_left_as_the_standard_wording_follows_it(published, as_user, toda
     assert "sections 16E to 16K of the Children Act 2004" in privacy
 
 
-def test_a_stale_form_is_refused(published, as_user, today):
+def test_a_stale_form_is_refused(today, published, as_user):
     client = as_user("admin")
     assert client.post(SITE, _form(contact_email="first@example.org")).status_code == 302
     # Someone else opened the form before that save: theirs is refused, nothing of it saved.
@@ -319,7 +319,7 @@ def test_a_stale_form_is_refused(published, as_user, today):
     assert SiteInformation.objects.get().contact_email == "third@example.org"
 
 
-def test_mistakes_are_named_and_nothing_is_saved(published, as_user, today):
+def test_mistakes_are_named_and_nothing_is_saved(today, published, as_user):
     client = as_user("admin")
     response = client.post(
         SITE,
