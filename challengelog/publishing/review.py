@@ -27,6 +27,14 @@ from challengelog.publishing.models import (
 from challengelog.register.models import Challenge, Partnership
 from challengelog.register.selectors import challenges_for_export
 
+# Every redacted field of the public copy, as the review shows it; only the first four take
+# public wording of a person's own (the others are names as recorded).
+SHOWN_FIELDS = {
+    **WORDING_FIELDS,
+    "meeting_as_recorded": "Meeting",
+    "raised_by_as_recorded": "Raised by",
+    "to_as_recorded": "To",
+}
 # How many challenges waiting for a decision the publishing page shows at once.
 PAGE = 25
 REASON_LIMIT = 2000
@@ -181,7 +189,7 @@ def waiting(partnership: Partnership, *, limit: int = PAGE) -> tuple[list[Waitin
             new=copy is None,
             fingerprint=current,
         )
-        for name, label in WORDING_FIELDS.items():
+        for name, label in SHOWN_FIELDS.items():
             segments, public = marked(wording.get(name, values[name] or ""), chosen, terms)
             before = getattr(copy, name, "") if copy is not None else ""
             if not public and not before:

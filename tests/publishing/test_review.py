@@ -37,6 +37,16 @@ def test_review_is_on_by_default_and_nothing_is_published_unapproved(partnership
     page = chair.get(f"{S}/").text
     assert "148</strong> challenges new or changed: the first 25 are shown" in page
     assert 'id="review-148"' in page
+    # Every public field, with each redaction marked.
+    items, _ = review.waiting(partnership)
+    first = next(w for w in items if w.reference == "148")
+    assert {"text", "meeting_as_recorded", "to_as_recorded"} <= {f.name for f in first.fields}
+    action = next(
+        f for f in next(w for w in items if w.reference == "147").fields if f.name == "action"
+    )
+    assert "Steve Smith" not in action.public
+    assert any(s.kind == "removed" and s.text == "[name removed]" for s in action.segments)
+    assert '<span class="app-removed">[name removed]</span>' in page
     refused = chair.post(f"{S}/publish/", follow=True)
     assert "Approve at least one challenge before publishing" in refused.text
     assert not PublishedChallenge.objects.exists()
