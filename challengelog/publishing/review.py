@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from challengelog.accounts.models import AuditEvent, record_event
 from challengelog.publishing import redaction, services
 from challengelog.publishing.models import (
     WORDING_FIELDS,
@@ -63,8 +64,6 @@ def set_without_review(*, partnership: Partnership, without_review: bool, user) 
     PublishingSettings.objects.update_or_create(
         partnership=partnership, defaults={"without_review": without_review}
     )
-    from challengelog.accounts.models import AuditEvent, record_event
-
     record_event(
         AuditEvent.Kind.PUBLISH,
         "Publishing without review " + ("turned on" if without_review else "turned off"),
@@ -129,7 +128,7 @@ def marked(text: str, chosen: dict[str, str], terms) -> tuple[list[Segment], str
     segments: list[Segment] = []
     position = 0
 
-    def plain(piece: str, offset: int) -> None:
+    def plain(piece: str) -> None:
         start = 0
         for s, e in redaction.second_look(piece, terms):
             if s > start:
@@ -140,11 +139,11 @@ def marked(text: str, chosen: dict[str, str], terms) -> tuple[list[Segment], str
             segments.append(Segment(piece[start:]))
 
     for d in redaction.detect(text, terms):
-        plain(text[position : d.start], position)
+        plain(text[position : d.start])
         replacement = chosen.get(d.text, d.proposal)
         segments.append(Segment(replacement, "removed" if replacement != d.text else ""))
         position = d.end
-    plain(text[position:], position)
+    plain(text[position:])
     return segments, "".join(s.text for s in segments)
 
 

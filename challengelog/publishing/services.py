@@ -231,10 +231,6 @@ class _Entries:
         PublishedEntry.objects.bulk_update(entries, ["name", "aliases", "slug"], batch_size=500)
 
 
-def _entries(partnership: Partnership) -> _Entries:
-    return _Entries(partnership)
-
-
 @transaction.atomic
 def publish(
     *,
@@ -264,7 +260,7 @@ def publish(
         for r in PublicReview.objects.filter(partnership=partnership).exclude(wording={})
     }
     existing = {p.reference: p for p in PublishedChallenge.objects.filter(partnership=partnership)}
-    entries = _entries(partnership)
+    entries = _Entries(partnership)
     count = 0
     for challenge in _challenges(partnership, references):
         values = internal_values(challenge)

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from challengelog.accounts.access import staff_page
 from challengelog.publishing import downloads, review, services, site_information
 from challengelog.publishing.forms import SiteInformationForm
-from challengelog.publishing.models import Publication
+from challengelog.publishing.models import WORDING_FIELDS, Publication, PublicReview
 from challengelog.register import filters
 from challengelog.register.models import Partnership
+from challengelog.register.selectors import challenges_for_export
 from challengelog.register.staff_views import _errors
 from challengelog.register.views import public_page
 
@@ -337,8 +338,6 @@ def review_name(request, partnership):
 
 
 def _to_review(partnership, reference: str) -> str:
-    from django.urls import reverse
-
     return reverse("publishing-home", args=[partnership.slug]) + f"#review-{reference}"
 
 
@@ -392,9 +391,6 @@ def approve_page(request, partnership):
 @staff_page("log.word_public")
 def wording(request, partnership, reference):
     """Change what the public copy of one challenge says (never its internal record)."""
-    from challengelog.publishing.models import WORDING_FIELDS, PublicReview
-    from challengelog.register.selectors import challenges_for_export
-
     challenge = challenges_for_export(partnership).filter(reference=reference).first()
     if challenge is None:
         raise Http404(f"No challenge {reference}")
@@ -402,20 +398,24 @@ def wording(request, partnership, reference):
     current = PublicReview.objects.filter(challenge=challenge).first()
     in_force = review.wording_in_force(current, values)
     version = current.version if current else 0
-    errors = []
+    errors, status = [], 200
     texts = {name: in_force.get(name, values[name] or "") for name in WORDING_FIELDS}
     if request.method == "POST":
         texts = {name: request.POST.get(name, "") for name in WORDING_FIELDS}
+        opened = request.POST.get("version", "")
         try:
             review.set_wording(
                 partnership=partnership,
                 reference=reference,
                 wording=texts,
                 user=request.user,
-                version=int(request.POST.get("version") or 0),
+                # A form whose version cannot be read is treated as one opened long ago.
+                version=int(opened) if opened.isdigit() else -1,
             )
-        except (review.ReviewError, ValueError) as error:
-            errors.append(("", getattr(error, "field", ""), str(error)))
+        except review.Stale as error:
+            errors, status = [("", "", str(error))], 409
+        except review.ReviewError as error:
+            errors, status = [("", error.field, str(error))], 400
         else:
             messages.success(
                 request, f"The public wording of challenge {reference} is saved: approve it next"
@@ -433,7 +433,7 @@ def wording(request, partnership, reference):
             "version": version,
             "errors": errors,
         },
-        status=409 if any("changed" in e[2] for e in errors) else (400 if errors else 200),
+        status=status,
     )
 
 

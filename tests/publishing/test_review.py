@@ -140,6 +140,11 @@ def test_a_member_changes_the_public_wording_only(partnership, as_user):
         {"version": "0", "text": "Something else", "action": "", "progress": "", "outcome": ""},
     )
     assert stale.status_code == 409
+    mangled = member.post(
+        f"{S}/review/148/wording/",
+        {"version": "x", "text": "Something else", "action": "", "progress": "", "outcome": ""},
+    )
+    assert mangled.status_code == 409  # a version that cannot be read is refused as stale
     assert "changed this challenge&#x27;s public wording" in stale.text
     # Members may not approve.
     assert member.post(f"{S}/review/148/", {"decision": "approved"}).status_code == 403
