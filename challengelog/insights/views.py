@@ -20,8 +20,6 @@ from challengelog.register import selectors
 from challengelog.register.models import Partnership, dated
 from challengelog.register.views import _public_context, public_page
 
-RELABEL = ("by_agency", "by_forum", "by_raiser")
-
 
 def _link(base: str, filters: dict, **extra) -> str:
     query = {**filters, **extra}

@@ -199,18 +199,17 @@ def challenge_detail(partnership: Partnership, reference: str) -> Challenge:
     )
 
 
-def entries_with_counts(model, partnership: Partnership, relation: str = "") -> QuerySet:
-    """Agencies, forums or raisers of a partnership, each with its challenges counted (or,
-    with relation="published_challenges", its published ones)."""
+def entries_with_counts(model, partnership: Partnership, relation: str = "", entries=None):
+    """Agencies, forums or raisers of a partnership, each with its challenges counted. With
+    ``entries`` (a queryset of the published copy's entries) and ``relation`` (the name by
+    which they reach their challenges), those, with their published challenges counted."""
     relation = relation or ("challenges" if model is Agency else "challenge")
-    return (
-        model.objects.filter(partnership=partnership)
-        .annotate(
-            total=Count(relation, distinct=True),
-            open=Count(relation, filter=Q(**{f"{relation}__status": "open"}), distinct=True),
-        )
-        .order_by("-total", "name")
-    )
+    if entries is None:
+        entries = model.objects.filter(partnership=partnership)
+    return entries.annotate(
+        total=Count(relation, distinct=True),
+        open=Count(relation, filter=Q(**{f"{relation}__status": "open"}), distinct=True),
+    ).order_by("-total", "name")
 
 
 def status_counts(queryset: QuerySet[Challenge]) -> dict[str, int]:

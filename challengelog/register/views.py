@@ -7,7 +7,6 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import http_date
@@ -311,11 +310,8 @@ def entries(request, slug, kind):
     if kind not in ENTRY_KINDS:
         raise Http404
     _, _, title, _ = ENTRY_KINDS[kind]
-    rows, relation = _public_entries(partnership, kind)
-    rows = rows.annotate(
-        total=Count(relation, distinct=True),
-        open=Count(relation, filter=Q(**{f"{relation}__status": "open"}), distinct=True),
-    ).order_by("-total", "name")
+    entries, relation = _public_entries(partnership, kind)
+    rows = selectors.entries_with_counts(None, partnership, relation, entries=entries)
     return render(
         request,
         "register/entries.html",
