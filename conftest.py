@@ -59,7 +59,7 @@ def _empty_cache():
     publication the id and time of an old one)."""
     from django.core.cache import cache
 
-    from challengelog.register.views import forget_publications
+    from challengelog.publishing.latest import forget_publications
 
     cache.clear()
     forget_publications()

@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "challengelog.api",
     "challengelog.ops",
+    "challengelog.workspace",
+    "challengelog.site",
+    "challengelog.demo",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -113,7 +116,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Public pages already kept are answered here, before sessions and sign-in.
-    "challengelog.register.views.PublicPages",
+    "challengelog.site.views.PublicPages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "challengelog.ops.security.IdleSessions",
     "django.middleware.common.CommonMiddleware",
@@ -166,7 +169,7 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
 OIDC_REDIRECT_REQUIRE_HTTPS = False  # the next page is on this site; its scheme is this site's
 LOGIN_REDIRECT_URL_FAILURE = "sign-in"
 
-# Each server process keeps recent public pages in memory (challengelog.register.views._kept):
+# Each server process keeps recent public pages in memory (challengelog.site.views._kept):
 # they change only at a publish, which makes new keys.
 CACHES = {
     "default": {

@@ -15,12 +15,9 @@ urlpatterns = [
     path("account/two-factor/code/", twofactor.verify, name="two-factor-verify"),
     path("staff/<slug:slug>/two-factor/", twofactor.people, name="two-factor-people"),
     path("", include("challengelog.api.urls")),
-    path("", include("challengelog.publishing.urls")),
-    path("", include("challengelog.insights.urls")),
-    path("", include("challengelog.followup.urls")),
-    path("", include("challengelog.register.staff_urls")),
-    path("", include("challengelog.register.urls")),
+    path("", include("challengelog.workspace.urls")),
+    path("", include("challengelog.site.urls")),
 ]
 
-handler403 = "challengelog.register.staff_views.forbidden"
+handler403 = "challengelog.workspace.views.forbidden"
 handler500 = "challengelog.api.errors.server_error"

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 
 from challengelog.register.models import Partnership
@@ -33,3 +34,9 @@ def require(request, permission: str, obj) -> None:
     """Refuse (403) unless the signed-in user has `permission` on `obj`."""
     if not request.user.has_perm(permission, obj):
         raise PermissionDenied("You do not have permission to do that")
+
+
+def json_error(status: int, message: str) -> JsonResponse:
+    """A refusal or error as JSON, for the API and pages asked for JSON: the message in words
+    and the status."""
+    return JsonResponse({"error": message, "status": status}, status=status)

@@ -8,3 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from challengelog.accounts import lockout, signals  # noqa: F401
+        from challengelog.accounts.models import Membership
+        from challengelog.register import versions
+
+        # What an agency lead sees moves the kept figures too.
+        versions.watch(Membership, Membership.agencies.through)

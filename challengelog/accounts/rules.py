@@ -7,8 +7,10 @@ administrators everywhere. Anonymous visitors have no internal permission at all
 """
 
 import rules
+from django.db.models import Q, QuerySet
 
 from challengelog.accounts.models import Membership
+from challengelog.register.models import Challenge, Partnership
 
 ADMIN = Membership.Role.ADMINISTRATOR
 CHAIR = Membership.Role.CHAIR
@@ -93,3 +95,17 @@ rules.add_perm("log.plan_meetings", is_chair)  # obj: partnership
 rules.add_perm("log.escalate", is_chair)  # obj: challenge
 rules.add_perm("log.letter", is_chair)  # obj: challenge
 rules.add_perm("log.configure_followup", is_admin)  # obj: partnership
+
+
+def visible_challenges(user, partnership: Partnership) -> QuerySet[Challenge]:
+    """The challenges a signed-in person may see: all for the board, and for an agency lead
+    only those addressed to their agencies or to all partners. None for anyone else."""
+    base = Challenge.objects.filter(partnership=partnership)
+    has = role(user, partnership)
+    if has in (ADMIN, CHAIR, MEMBER):
+        return base
+    if has == LEAD:
+        mine = lead_agency_ids(user, partnership)
+        through = Challenge.agencies.through.objects.filter(agency_id__in=mine)
+        return base.filter(Q(to_all_partners=True) | Q(pk__in=through.values("challenge_id")))
+    return base.none()

@@ -80,7 +80,7 @@ class TwoFactorMiddleware:
 
     def _send(self, request, name, message):
         if request.path.startswith("/api/"):
-            from challengelog.api.errors import json_error
+            from challengelog.accounts.access import json_error
 
             return json_error(403, f"{message}: finish signing in on the web first")
         from django.urls import reverse

@@ -15,13 +15,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from challengelog.accounts.rules import visible_challenges
 from challengelog.api import serializers as shapes
 from challengelog.api.views import ERRORS, StaffView
 from challengelog.api.writes import _action_data, _body, _challenge, _form_errors, _query
 from challengelog.followup.workingdays import add_working_days, overdue_by
-from challengelog.register import forms, selectors, services
+from challengelog.register import services
 from challengelog.register.forms import UKDateField
 from challengelog.register.models import Action, Agency, Challenge
+from challengelog.workspace import forms
 
 PAGE_SIZE = 100
 
@@ -113,7 +115,7 @@ class ActionList(StaffView):
         if not form.is_valid():
             raise exceptions.ValidationError(_form_errors(form))
         values = form.cleaned_data
-        challenges = selectors.visible_challenges(request.user, partnership)
+        challenges = visible_challenges(request.user, partnership)
         actions = Action.objects.filter(challenge__in=challenges.values("pk"))
         state = values["state"] or "open"
         if state == "open":

@@ -1,7 +1,8 @@
 """Every answer from /api/ is JSON: errors carry a message in words and the right status."""
 
-from django.http import JsonResponse
 from rest_framework.views import exception_handler
+
+from challengelog.accounts.access import json_error
 
 
 def handle(exc, context):
@@ -18,10 +19,6 @@ def handle(exc, context):
             "status": response.status_code,
         }
     return response
-
-
-def json_error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message, "status": status}, status=status)
 
 
 def server_error(request):

@@ -1,5 +1,5 @@
 """The shapes the API answers with, for its OpenAPI description. The values come from the
-product's own records (`register.export.challenge_record`, `publishing.services.
+product's own records (`ops.export.challenge_record`, `publishing.services.
 published_record`): the API, the JSON export and the published JSON download agree."""
 
 from rest_framework import serializers

@@ -10,12 +10,14 @@ from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from challengelog.accounts.rules import visible_challenges
 from challengelog.api import serializers as shapes
+from challengelog.ops.export import challenge_record
 from challengelog.publishing.downloads import PUBLIC_KEYS
 from challengelog.publishing.services import published_record
 from challengelog.register import filters, selectors
-from challengelog.register.export import challenge_record
 from challengelog.register.models import Agency, ChallengeView, Forum, Partnership, record_view
+from challengelog.workspace import filters as staff_filters
 
 FILTERS = [
     OpenApiParameter("q", str, description="Words to search for"),
@@ -42,14 +44,14 @@ def _partnership(slug: str) -> Partnership:
 
 
 def _page(request, partnership, base, *, staff: bool, record):
-    form_class = filters.StaffLogFilters if staff else filters.LogFilters
+    form_class = staff_filters.StaffLogFilters if staff else filters.LogFilters
     form = form_class(request.query_params or None, partnership=partnership, model=base.model)
     if form.is_bound and not form.is_valid():
         raise exceptions.ValidationError(
             {name: [str(e) for e in errors] for name, errors in form.errors.items()}
         )
     values = form.values()
-    queryset = (filters.apply_staff if staff else filters.apply)(base, form, values)
+    queryset = (staff_filters.apply_staff if staff else filters.apply)(base, form, values)
     try:
         page = selectors.log_page(
             queryset,
@@ -222,7 +224,7 @@ class ChallengeList(StaffView):
     )
     def get(self, request, slug):
         partnership = self.partnership(request, slug)
-        base = selectors.visible_challenges(request.user, partnership).prefetch_related(
+        base = visible_challenges(request.user, partnership).prefetch_related(
             "updates", "actions__agency"
         )
         return Response(_page(request, partnership, base, staff=True, record=_internal))
@@ -276,6 +278,6 @@ class Forums(StaffView):
 
 @csrf_exempt
 def not_found(request, exception=None):
-    from challengelog.api.errors import json_error
+    from challengelog.accounts.access import json_error
 
     return json_error(404, "Nothing here: see /api/docs/ for what the API offers")

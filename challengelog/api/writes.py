@@ -13,8 +13,9 @@ from rest_framework.response import Response
 from challengelog.accounts import rules as access
 from challengelog.api import serializers as shapes
 from challengelog.api.views import ERRORS, ChallengeDetail, ChallengeList, StaffView, _internal
-from challengelog.register import forms, selectors, services
+from challengelog.register import selectors, services
 from challengelog.register.models import Agency, Forum
+from challengelog.workspace import forms
 
 
 def _body(request) -> dict:

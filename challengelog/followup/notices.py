@@ -236,9 +236,10 @@ def week_key(today: dt.date) -> str:
 def needs(user: User, today: dt.date) -> list[str]:
     """What needs this person now, as lines of the digest."""
     from challengelog.accounts import rules
+    from challengelog.accounts.rules import visible_challenges
     from challengelog.followup.meetings import upcoming
     from challengelog.followup.stages import flagged
-    from challengelog.register.selectors import open_actions, visible_challenges
+    from challengelog.register.selectors import open_actions
 
     lines = []
     for membership in user.memberships.select_related("partnership"):

@@ -173,3 +173,17 @@ def parse_overrides(pairs: list[str] | None) -> dict[str, str]:
             )
         out[normalise_header(header)] = field
     return out
+
+
+# The header is looked for in the first rows of a table.
+HEADER_SEARCH_ROWS = 30
+
+
+def find_header(rows: list, overrides: dict[str, str] | None) -> tuple[int, list] | None:
+    """The header row: the first with at least three known columns, the challenge among them."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        mapping = [field_for(cell, overrides) for cell in row.cells]
+        known = {f for f in mapping if f and f != "ignore"}
+        if len(known) >= 3 and "challenge" in known:
+            return index, mapping
+    return None

@@ -9,9 +9,9 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from challengelog.importing.names import JOINING, ROLE_WORDS, Glossary, fold, key, tokens
 from challengelog.importing.table import Record
 from challengelog.register.models import reference_sort_key
+from challengelog.register.names import JOINING, ROLE_WORDS, Glossary, fold, key, tokens
 
 
 @dataclass

@@ -138,7 +138,7 @@ def read_xlsx(name: str, data: bytes) -> Table:
     finally:
         book.close()
     # The first sheet with a recognisable header is the log; the table reader checks it.
-    from challengelog.importing.table import find_header
+    from challengelog.importing.columns import find_header
 
     for title, rows in sheets:
         if find_header(rows, None) is not None:

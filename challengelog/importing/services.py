@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import transaction
 
 from challengelog.followup.meetings import link_raised_in
-from challengelog.importing import names as naming
 from challengelog.importing.columns import parse_overrides
 from challengelog.importing.models import ImportRun
 from challengelog.importing.quality import Finding, findings_for
@@ -27,6 +26,7 @@ from challengelog.importing.table import (
     records_from_json,
 )
 from challengelog.insights.services import suggest_themes
+from challengelog.register import names as naming
 from challengelog.register.models import (
     Agency,
     Challenge,

@@ -9,11 +9,15 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from challengelog.importing.columns import FIELDS, field_for, normalise_header
-from challengelog.importing.dates import DateError, parse_date
+from challengelog.importing.columns import (
+    FIELDS,
+    HEADER_SEARCH_ROWS,
+    find_header,
+    normalise_header,
+)
 from challengelog.importing.readers import Row, Table
+from challengelog.register.dates import DateError, parse_date
 
-HEADER_SEARCH_ROWS = 30
 TRUE_WORDS = {
     "y",
     "yes",
@@ -142,16 +146,6 @@ def _text(value) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%d/%m/%Y")
     return str(value).strip()
-
-
-def find_header(rows: list[Row], overrides: dict[str, str] | None) -> tuple[int, list] | None:
-    """The header row: the first with at least three known columns, the challenge among them."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping = [field_for(cell, overrides) for cell in row.cells]
-        known = {f for f in mapping if f and f != "ignore"}
-        if len(known) >= 3 and "challenge" in known:
-            return index, mapping
-    return None
 
 
 def header_problem(table: Table) -> Problem:

@@ -10,8 +10,8 @@ class PublishingConfig(AppConfig):
     def ready(self):
         from django.db import transaction
 
+        from challengelog.publishing.latest import forget_publications
         from challengelog.publishing.models import Publication
-        from challengelog.register.views import forget_publications
 
         def forget(**kwargs):
             # Now, and again once the publish is committed: in between, another request could

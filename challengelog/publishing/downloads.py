@@ -1,7 +1,7 @@
 """The public challenge log as files to download: CSV, Excel, JSON and PDF.
 
 Input: a list of dicts, one per published challenge, newest first, with the keys of the
-product's JSON export (see `challengelog.register.export.challenge_record`); only
+product's JSON export (see `challengelog.ops.export.challenge_record`); only
 `PUBLIC_KEYS` are read.
 
 Spreadsheet safety: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
@@ -22,14 +22,15 @@ import datetime as dt
 import functools
 import io
 import json
-import re
 from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from challengelog.register.export import AS_RECORDED
+from challengelog.ops.export import AS_RECORDED
+from challengelog.register.cells import neutralise
+from challengelog.register.cells import xlsx_text as _xlsx_text
 
 # The export's columns as recorded, and the canonical names beside them.
 PUBLIC_KEYS = (*AS_RECORDED, "status", "forum", "agencies")
@@ -59,30 +60,13 @@ CONTENT_TYPES = {
 # The rows a sheet can hold below its header (Excel's limit is 1,048,576 rows).
 XLSX_ROW_LIMIT = 1_048_575
 # The whole log's PDF is made at publish up to this many challenges (about a minute of work);
-# a filtered PDF is made on request up to publishing.views.PDF_ROW_LIMIT.
+# a filtered PDF is made on request up to site.downloads.PDF_ROW_LIMIT.
 WHOLE_PDF_LIMIT = 5_000
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-# Excel refuses a cell longer than this; openpyxl would write it and Excel would then
-# report the workbook as damaged.
-XLSX_CELL_LIMIT = 32_767
-XLSX_TRUNCATED = " [… truncated: the full text is in the CSV and JSON downloads]"
-# Control characters that XML 1.0 (and so an .xlsx) cannot hold; tab, LF and CR can stay.
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 XLSX_WIDTHS = (6, 12, 24, 60, 24, 28, 7, 50, 50, 10, 20)
 
 _HERE = Path(__file__).resolve().parent
 PDF_CSS = _HERE / "templates" / "publishing" / "log_pdf.css"
-
-
-def neutralise(value: str) -> str:
-    """The text as a spreadsheet will show it and never run it: a cell that begins with
-    `=`, `+`, `-`, `@`, a tab or a carriage return gets a single quote `'` in front."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def filename(partnership_slug: str, published: dt.date, ext: str) -> str:
@@ -166,13 +150,6 @@ def csv_chunks(records):
 
 def to_csv(records) -> bytes:
     return b"".join(csv_chunks(records))
-
-
-def _xlsx_text(value: str) -> str:
-    value = neutralise(_XML_ILLEGAL.sub("", value))
-    if len(value) > XLSX_CELL_LIMIT:
-        value = value[: XLSX_CELL_LIMIT - len(XLSX_TRUNCATED)] + XLSX_TRUNCATED
-    return value
 
 
 def write_xlsx(records, target) -> int:

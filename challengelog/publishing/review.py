@@ -11,7 +11,6 @@ reaches the public that nobody approved.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -25,6 +24,7 @@ from challengelog.publishing.models import (
     PublishedChallenge,
     PublishingSettings,
 )
+from challengelog.publishing.wording import _digest, wording_in_force
 from challengelog.register.models import Challenge, Partnership
 from challengelog.register.selectors import challenges_for_export
 
@@ -70,22 +70,6 @@ def set_without_review(*, partnership: Partnership, without_review: bool, user) 
         user=user,
         partnership=partnership,
     )
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256((text or "").encode()).hexdigest()[:16]
-
-
-def wording_in_force(review: PublicReview | None, values: dict) -> dict[str, str]:
-    """The public wording a person set that still stands: for each field, only while the
-    internal text it was written over is unchanged."""
-    if review is None:
-        return {}
-    return {
-        name: entry["public"]
-        for name, entry in (review.wording or {}).items()
-        if name in WORDING_FIELDS and entry.get("over") == _digest(values.get(name, ""))
-    }
 
 
 @dataclass

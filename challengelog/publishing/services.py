@@ -245,7 +245,7 @@ def publish(
     removed, and the public wording a person set is used where it still stands. Builds the
     whole-log downloads and records the act (with ``approvals``, who approved what)."""
     from challengelog.publishing.models import PublicReview
-    from challengelog.publishing.review import wording_in_force
+    from challengelog.publishing.wording import wording_in_force
 
     terms = known_terms(partnership)
     chosen = decisions(partnership)

@@ -12,6 +12,7 @@ class RegisterConfig(AppConfig):
 
         from challengelog.register import versions
 
+        versions.watch_register()
         connection_created.connect(versions.install, dispatch_uid="challengelog-data-version")
         pre_migrate.connect(versions.migrating, dispatch_uid="challengelog-migrating")
         post_migrate.connect(versions.migrated, dispatch_uid="challengelog-migrated")

@@ -219,22 +219,6 @@ def status_counts(queryset: QuerySet[Challenge]) -> dict[str, int]:
     return out
 
 
-def visible_challenges(user, partnership: Partnership) -> QuerySet[Challenge]:
-    """The challenges a signed-in person may see: all for the board, and for an agency lead
-    only those addressed to their agencies or to all partners. None for anyone else."""
-    from challengelog.accounts import rules as access
-
-    base = Challenge.objects.filter(partnership=partnership)
-    role = access.role(user, partnership)
-    if role in (access.ADMIN, access.CHAIR, access.MEMBER):
-        return base
-    if role == access.LEAD:
-        mine = access.lead_agency_ids(user, partnership)
-        through = Challenge.agencies.through.objects.filter(agency_id__in=mine)
-        return base.filter(Q(to_all_partners=True) | Q(pk__in=through.values("challenge_id")))
-    return base.none()
-
-
 def staff_challenge(partnership: Partnership, reference: str) -> Challenge:
     return (
         Challenge.objects.select_related("forum", "raised_by", "created_by")

@@ -10,9 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from challengelog.followup import notices
-from challengelog.followup.meetings import link_raised, resolve_due, settings_for
-from challengelog.insights.services import suggest_themes
+from challengelog.register import signals
 from challengelog.register.models import (
     Action,
     Agency,
@@ -110,17 +108,16 @@ def raise_challenge(
         awaiting_since=date_raised,
     )
     challenge.agencies.set(agencies)
-    papers_days = settings_for(partnership).papers_days
     today = timezone.localdate()
     for position, action in enumerate(actions, start=1):
-        _make_action(challenge, action, position, f"Action {position}: ", today, papers_days)
-    link_raised([challenge])
-    suggest_themes([challenge], also={challenge.pk: " ".join(a.text for a in actions)})
-    notices.addressed(challenge)
+        _make_action(challenge, action, position, f"Action {position}: ", today)
+    signals.challenge_raised.send(
+        sender=Challenge, challenge=challenge, actions_text=" ".join(a.text for a in actions)
+    )
     return challenge
 
 
-def _make_action(challenge, action: ActionInput, position, label, today, papers_days, user=None):
+def _make_action(challenge, action: ActionInput, position, label, today, user=None):
     row = Action(
         challenge=challenge,
         text=action.text,
@@ -129,7 +126,7 @@ def _make_action(challenge, action: ActionInput, position, label, today, papers_
         due=action.due,
         position=position,
     )
-    if action.due_forum and not resolve_due(row, action.due_forum, today, papers_days):
+    if action.due_forum and not _due_by_next_meeting(row, action.due_forum, today):
         message = (
             f"{label}no meeting of {action.due_forum.name} is planned whose "
             "papers have not yet gone out; add one to the forward plan or give a date"
@@ -139,6 +136,13 @@ def _make_action(challenge, action: ActionInput, position, label, today, papers_
         row._history_user = user
     row.save()
     return row
+
+
+def _due_by_next_meeting(action: Action, forum: Forum, today: dt.date) -> bool:
+    answers = signals.due_by_next_meeting.send(
+        sender=Action, action=action, forum=forum, today=today
+    )
+    return any(answer for _, answer in answers)
 
 
 class NotOpen(Exception):
@@ -157,8 +161,7 @@ def add_action(*, challenge: Challenge, user, action: ActionInput) -> Action:
             "reopen it before adding an action"
         )
     position = (locked.actions.aggregate(m=Max("position"))["m"] or 0) + 1
-    papers_days = settings_for(locked.partnership).papers_days
-    return _make_action(locked, action, position, "", timezone.localdate(), papers_days, user=user)
+    return _make_action(locked, action, position, "", timezone.localdate(), user=user)
 
 
 def _changes_since(challenge: Challenge, version: int) -> list[dict]:
@@ -218,9 +221,9 @@ def edit_challenge(
     save_version(current, user, "Edited")
     if agencies is not None:
         current.agencies.set(agencies)
-        if current.status == Challenge.Status.OPEN:
-            notices.addressed(current)  # leads of an agency added now; nobody twice
-    suggest_themes([current])
+    signals.challenge_edited.send(
+        sender=Challenge, challenge=current, agencies_changed=agencies is not None
+    )
     return current
 
 

@@ -5,7 +5,8 @@ The number is not moved by each service remembering to: every connection watches
 runs, and an INSERT, UPDATE or DELETE on a table the figures read (the challenges, their
 agencies, actions, progress, canonical names, themes, recurring concerns, the counts kept
 from them, the partnerships and the memberships that say what an agency lead sees) moves it
-once the transaction commits.
+once the transaction commits. The register watches its own tables; insights and accounts add
+theirs with ``watch`` when they start.
 Bulk writes, queryset updates and raw SQL through Django are all seen; a rolled-back
 transaction moves nothing. One number serves every partnership: a change in one partnership
 makes the others count again too, which costs a count, never a stale figure. A restore moves
@@ -24,20 +25,22 @@ KEEP_SECONDS = 600
 _WRITE = re.compile(
     r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
 )
-_watched: frozenset[str] = frozenset()
+_watched: set[str] = set()
 _migrating = False  # the table of the number may not be there yet
+
+
+def watch(*models) -> None:
+    """Move the number on writes to these models' tables. The register watches its own; the
+    apps above it add the tables their figures read (in their `AppConfig.ready`)."""
+    _watched.update(m._meta.db_table.lower() for m in models)
 
 
 def watched_tables() -> frozenset[str]:
     """The tables the dashboard and the report pack read."""
-    from challengelog.accounts.models import Membership
-    from challengelog.insights.models import (
-        ChallengeTheme,
-        RecurringGroup,
-        RecurringRun,
-        Tally,
-        ThemeReview,
-    )
+    return frozenset(_watched)
+
+
+def watch_register() -> None:
     from challengelog.register.models import (
         Action,
         Agency,
@@ -48,7 +51,7 @@ def watched_tables() -> frozenset[str]:
         Raiser,
     )
 
-    models = [
+    watch(
         Partnership,
         Agency,
         Forum,
@@ -57,16 +60,7 @@ def watched_tables() -> frozenset[str]:
         Challenge.agencies.through,
         Action,
         ProgressUpdate,
-        ChallengeTheme,
-        ThemeReview,
-        RecurringGroup,
-        RecurringGroup.challenges.through,
-        RecurringRun,
-        Tally,
-        Membership,
-        Membership.agencies.through,
-    ]
-    return frozenset(m._meta.db_table.lower() for m in models)
+    )
 
 
 def current() -> int:
@@ -138,9 +132,6 @@ def _watch(execute, sql, params, many, context):
 
 def install(sender=None, connection=connection, **kwargs) -> None:
     """Watch a new connection's writes (``connection_created``)."""
-    global _watched
-    if not _watched:
-        _watched = watched_tables()
     if _watch not in connection.execute_wrappers:
         connection.execute_wrappers.append(_watch)
 

@@ -162,7 +162,7 @@ def test_the_matrix_names_every_api_endpoint():
 
 
 def test_pages_outside_the_api_have_their_own_error_pages(client, db, monkeypatch):
-    from challengelog.register import views
+    from challengelog.site import views
 
     missing = client.get("/nowhere-at-all/")
     assert missing.status_code == 404

@@ -114,7 +114,7 @@ def test_outcomes_wait_for_the_day_of_the_meeting(as_user, partnership):
 
 
 def test_merging_forums_merges_their_meetings(as_user, partnership, meeting):
-    from challengelog.register.lists.services import merge_entries
+    from challengelog.workspace.lists.services import merge_entries
 
     other = Forum.objects.get(partnership=partnership, name="LSCB Special Meeting")
     twin = Meeting.objects.create(partnership=partnership, forum=other, date=meeting.date)

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from challengelog.importing.services import import_file
-from challengelog.register import export
+from challengelog.ops import export
 from challengelog.register.models import Challenge, Partnership
 
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from challengelog.importing.services import import_file
-from challengelog.register import export
+from challengelog.ops import export
 from challengelog.register.models import Challenge, Partnership, ProgressUpdate
 
 
@@ -135,8 +135,8 @@ def test_dry_run_reports_and_writes_nothing(db, seed_path):
 def test_reimport_keeps_the_reference_lists_as_staff_left_them(seeded, seed_path):
     """After an administrator merges UKBF into Border Force, importing the log again changes
     nothing: a name as recorded keeps the entry it has now."""
-    from challengelog.register.lists.services import merge_entries
     from challengelog.register.models import Agency
+    from challengelog.workspace.lists.services import merge_entries
 
     ukbf = Agency.objects.get(name="UKBF")
     border_force = Agency.objects.get(name="Border Force")

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from challengelog.accounts.rules import visible_challenges
 from challengelog.register import versions
 from challengelog.register.models import Agency, Challenge, Partnership
 from tests.workspace.test_workflow import _raise
@@ -53,7 +54,7 @@ def _look_total(client, query: str) -> int:
 def test_every_change_shows_on_the_next_look(as_user, api, people):
     from challengelog.insights.services import set_themes
     from challengelog.ops import retention
-    from challengelog.register.lists.services import merge_entries, rename_entry
+    from challengelog.workspace.lists.services import merge_entries, rename_entry
 
     admin = as_user("admin")
     before = _look(admin)
@@ -186,12 +187,11 @@ def _tables(sql: str) -> set[str]:
 def test_every_table_the_figures_read_is_watched(people):
     """A new table read by the dashboard must move the number too, or its figures go stale."""
     from challengelog.insights import report
-    from challengelog.register import selectors
 
     partnership = Partnership.objects.get(slug="southampton")
     read = set()
     for who in ("admin", "lead"):
-        visible = selectors.visible_challenges(people[who], partnership)
+        visible = visible_challenges(people[who], partnership)
         for period in (
             report.Period(None, None),
             report.Period(dt.date(2015, 4, 1), dt.date(2016, 3, 31)),

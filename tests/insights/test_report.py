@@ -156,8 +156,8 @@ def test_the_pack_of_an_empty_period(seeded):
     assert data["challenges"] == []
     assert data["recurring"] == []
     from challengelog.insights.docx import to_docx
+    from challengelog.insights.layout import pack_context
     from challengelog.insights.pdf import to_pdf
-    from challengelog.insights.views import pack_context
 
     assert to_docx(data)[:2] == b"PK"
     text = pdf_text(to_pdf(pack_context(partnership, data, log_url="/x/")))

@@ -147,7 +147,7 @@ def _themes():
 
 
 def _merge(people):
-    from challengelog.register.lists.services import merge_entries
+    from challengelog.workspace.lists.services import merge_entries
 
     partnership = _southampton()
     barnardos = Agency.objects.get(partnership=partnership, slug="barnardos")

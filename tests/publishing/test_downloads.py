@@ -14,6 +14,7 @@ import pdfplumber
 import pytest
 
 from challengelog.publishing import downloads
+from challengelog.register import cells
 
 PUBLISHED = dt.datetime(2026, 11, 26, 14, 5)
 PARTNERSHIP = "Southampton LSCB"
@@ -41,7 +42,7 @@ def _pdf_template_found(settings):
 
 @pytest.fixture
 def records(seeded):
-    from challengelog.register import export
+    from challengelog.ops import export
     from challengelog.register.models import Partnership
 
     rows = export.records(Partnership.objects.get(slug="southampton"))
@@ -348,8 +349,8 @@ def test_hostile_values_in_csv_and_excel():
     assert values[7] == HOSTILE["action"]
     assert values[8] == HOSTILE["progress"]
     long_cell = sheet.cell(3, 4).value
-    assert len(long_cell) == downloads.XLSX_CELL_LIMIT
-    assert long_cell.endswith(downloads.XLSX_TRUNCATED)
+    assert len(long_cell) == cells.XLSX_CELL_LIMIT
+    assert long_cell.endswith(cells.XLSX_TRUNCATED)
     assert sheet.cell(3, 8).value == "'\tx"
 
 

@@ -145,7 +145,7 @@ def test_downloads_honour_the_filters_and_say_what_they_are(published, client):
 
 
 def test_a_filtered_pdf_is_limited(published, client, monkeypatch):
-    from challengelog.publishing import views
+    from challengelog.site import downloads as views
 
     monkeypatch.setattr(views, "PDF_ROW_LIMIT", 10)
     refused = client.get("/southampton/log/download.pdf?status=open")
@@ -159,7 +159,8 @@ def test_a_filtered_pdf_is_limited(published, client, monkeypatch):
 def test_a_large_log_has_no_whole_pdf_and_says_so(published, client, monkeypatch):
     """Above WHOLE_PDF_LIMIT the publish makes no whole-log PDF: the page offers none, and the
     address asked anyway says why and what to do instead."""
-    from challengelog.publishing import downloads, views
+    from challengelog.publishing import downloads
+    from challengelog.site import downloads as views
 
     monkeypatch.setattr(downloads, "WHOLE_PDF_LIMIT", 100)
     monkeypatch.setattr(views, "PDF_ROW_LIMIT", 50)
@@ -183,7 +184,7 @@ def test_a_large_filtered_excel_is_written_to_a_file_and_a_larger_one_refused(
 ):
     from openpyxl import load_workbook
 
-    from challengelog.publishing import views
+    from challengelog.site import downloads as views
 
     monkeypatch.setattr(views, "STREAM_ABOVE", 10)
     response = client.get("/southampton/log/download.xlsx?status=assured")
@@ -284,7 +285,8 @@ def test_public_search_reads_only_the_published_copy(published, client):
 def test_large_downloads_are_streamed_with_the_same_bytes(published, client, monkeypatch):
     """The whole-log files come from the disk in pieces; a filtered CSV or JSON above
     STREAM_ABOVE rows is written as it is read; the bytes are those of the file built whole."""
-    from challengelog.publishing import downloads, views
+    from challengelog.publishing import downloads
+    from challengelog.site import downloads as views
 
     whole = client.get("/southampton/log/download.csv")
     assert whole.streaming

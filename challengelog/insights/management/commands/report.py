@@ -52,7 +52,7 @@ class Command(BaseCommand):
 
             body = to_docx(data)
         else:
-            from challengelog.insights.views import pack_context
+            from challengelog.insights.layout import pack_context
 
             context = pack_context(partnership, data, log_url=f"/staff/{partnership.slug}/log/")
             if fmt == "pdf":
